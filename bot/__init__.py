@@ -1,0 +1,1 @@
+"""What runs inside the Rasa server or beside it: NLU components and tools."""

@@ -1,0 +1,127 @@
+"""Which language, French or English, a user message is written in.
+
+The decision, in order of precedence:
+
+1. an explicit request to switch (« en anglais svp », « can you answer in French? »);
+2. a confident detection of the message itself;
+3. the language given by the channel in the message metadata (``{"language": "en"}``);
+4. nothing: the caller keeps the language it had (short or ambiguous messages such as
+   « ok » or a name).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from bot.text import fold, words
+
+SUPPORTED = ("fr", "en")
+
+# Short words whose language is certain, for messages too short for statistics.
+_SHORT_WORDS = {
+    "fr": {
+        "oui", "ouais", "ouin", "non", "merci", "bonjour", "bonsoir", "allo", "salut",
+        "parfait", "d'accord", "svp", "stp", "bienvenue", "pantoute", "correct", "aide",
+        "au", "revoir", "bye-bye", "coudonc", "ben", "c'est", "beau", "francais", "anglais",
+    },
+    "en": {
+        "yes", "yeah", "yep", "yup", "nope", "thanks", "thank", "you", "thx", "hi",
+        "hello", "hey", "please", "pls", "sure", "great", "bye", "goodbye", "cheers",
+        "help", "english", "french", "okay", "cool",
+    },
+}
+_LONG_MESSAGE_WORDS = 3
+_LONG_MESSAGE_CONFIDENCE = 0.6
+_SHORT_MESSAGE_CONFIDENCE = 0.9
+
+_TARGETS = {"anglais": "en", "english": "en", "francais": "fr", "french": "fr"}
+_TARGET = r"(anglais|english|francais|french)"
+_POLITE = r"(?:\s+(?:svp|stp|please|pls|plz|s'il (?:vous|te) plait|merci|thanks))?"
+_BARE_REQUEST = re.compile(rf"^(?:(?:en|in)\s+)?{_TARGET}{_POLITE}\s*[.!?]*$")
+_VERB_REQUEST = re.compile(
+    r"\b(repon\w*|parl(?:e|ez|er)|ecri(?:s|vez|re)|continu(?:e|ez|er)|pass(?:e|ez|er)"
+    r"|switch|change|reply|answer|respond|speak|talk|write|continue|chat)\b"
+    rf"(?:[\s\-]+[\w']+){{0,4}}?[\s\-]+(?:en|in|to)\s+{_TARGET}\b"
+)
+_ADDRESSED = re.compile(
+    r"\b(tu|vous|moi|me|m'|nous|peux|pouvez|svp|stp|please|pls|you|can|could|would)\b"
+    r"|^(repon\w*|parle|parlez|ecris|ecrivez|continue|continuez|passe|passez|switch|reply"
+    r"|answer|respond|speak|talk|write|change)\b"
+)
+
+
+def requested_language(text: str) -> str | None:
+    """Return the language the person explicitly asks to be answered in, if any.
+
+    « Les chirurgiens parlent-ils anglais ? » is a question about the surgeons, not a
+    request, so it returns ``None``.
+
+    Args:
+        text: The user message.
+
+    Returns:
+        ``"fr"``, ``"en"`` or ``None``.
+    """
+    folded = " ".join(fold(text).split())
+    bare = _BARE_REQUEST.match(folded)
+    if bare:
+        return _TARGETS[bare.group(1)]
+    verb = _VERB_REQUEST.search(folded)
+    if verb and _ADDRESSED.search(folded):
+        return _TARGETS[verb.group(2)]
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _detector() -> LanguageDetector:
+    return LanguageDetectorBuilder.from_languages(Language.FRENCH, Language.ENGLISH).build()
+
+
+def detected_language(text: str) -> str | None:
+    """Return the language ``text`` is written in, or ``None`` when it is not clear.
+
+    Args:
+        text: The user message.
+
+    Returns:
+        ``"fr"``, ``"en"`` or ``None`` for short or ambiguous messages (« ok », a name).
+    """
+    message_words = words(text)
+    if not message_words:
+        return None
+    if len(message_words) < _LONG_MESSAGE_WORDS:
+        known = {lang for lang, vocabulary in _SHORT_WORDS.items() for word in message_words if word in vocabulary}
+        if len(known) == 1:
+            return known.pop()
+        threshold = _SHORT_MESSAGE_CONFIDENCE
+    else:
+        threshold = _LONG_MESSAGE_CONFIDENCE
+    best = _detector().compute_language_confidence_values(text)[0]
+    if best.value < threshold:
+        return None
+    return "fr" if best.language == Language.FRENCH else "en"
+
+
+def metadata_language(metadata: dict[str, Any] | None) -> str | None:
+    """Return the language a channel put in the message metadata, if it is supported."""
+    if not isinstance(metadata, dict):
+        return None
+    value = str(metadata.get("language") or "").lower()[:2]
+    return value if value in SUPPORTED else None
+
+
+def message_language(text: str, metadata: dict[str, Any] | None = None) -> str | None:
+    """Return the language to answer ``text`` in, or ``None`` to keep the current one.
+
+    Args:
+        text: The user message.
+        metadata: The metadata the channel sent with it.
+
+    Returns:
+        ``"fr"``, ``"en"`` or ``None``.
+    """
+    return requested_language(text) or detected_language(text) or metadata_language(metadata)

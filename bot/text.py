@@ -1,0 +1,27 @@
+"""Small text helpers shared by the NLU components."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text``, strip accents and unify apostrophes.
+
+    Args:
+        text: Any user message.
+
+    Returns:
+        The folded text, so that « Vessie », « vessie » and « vessié » match alike.
+    """
+    text = text.replace("\u2019", "'").replace("\u02bc", "'").lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    """Return the words of ``text`` once folded (letters and inner apostrophes only)."""
+    return _WORD.findall(fold(text))
