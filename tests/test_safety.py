@@ -1,0 +1,75 @@
+"""Emergency red flags and medication questions, found by patterns in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import SafetyFinding, assess, find_red_flag
+
+RED_FLAGS = [
+    ("J'arrive pu à retenir mon urine depuis hier", "bladder_bowel"),
+    ("I lost control of my bladder this morning", "bladder_bowel"),
+    ("je fais de l'incontinence depuis deux jours", "incontinence"),
+    ("I can't control my bowels anymore", "bladder_bowel"),
+    ("je sens pu rien entre les jambes", "saddle_numbness"),
+    ("engourdissement dans l'aine et les fesses", "saddle_numbness"),
+    ("numbness in my groin since last night", "saddle_numbness"),
+    ("mes jambes lâchent de plus en plus", "leg_weakness"),
+    ("ma jambe droite est de plus en plus faible depuis ce matin", "leg_weakness"),
+    ("my legs are getting weaker fast", "leg_weakness"),
+    ("my left leg keeps giving out", "leg_weakness"),
+    ("j'ai mal au dos pis de la fièvre", "fever"),
+    ("back pain and fever since yesterday", "fever"),
+    ("accident de char hier, depuis j'ai mal dans le dos", "trauma"),
+    ("I fell off a ladder and my back hurts a lot", "trauma"),
+    ("j'ai eu un cancer du sein et là j'ai mal au dos", "cancer"),
+    ("I had cancer a few years ago and now my back hurts", "cancer"),
+]
+
+
+@pytest.mark.parametrize(("text", "flag"), RED_FLAGS)
+def test_red_flags_are_found(text, flag):
+    assert find_red_flag(text) == flag
+    assert assess(text) == SafetyFinding("emergency", flag)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Combien ça coûte une chirurgie en France? Pis depuis hier j'arrive pu à retenir mon urine",
+        "what does the CNESST cover? also I have numbness in my groin",
+    ],
+)
+def test_a_red_flag_wins_whatever_else_the_message_asks(text):
+    assert assess(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Combien d'advil je peux prendre par jour?",
+        "est-ce que je peux arrêter mes médicaments avant l'opération",
+        "should I stop taking my gabapentin",
+        "can I take 800 mg of ibuprofen",
+        "what dose of tylenol is ok for back pain",
+    ],
+)
+def test_medication_questions_are_medical_advice(text):
+    assert assess(text) == SafetyFinding("medical_advice", "medication")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qu'est-ce que la CNESST rembourse pour une chirurgie à l'étranger?",
+        "J'ai eu un accident de travail, est-ce que la CNESST paie l'opération?",
+        "c'est quoi une fusion vertébrale",
+        "how long is the recovery after back surgery",
+        "J'ai une faiblesse dans la jambe depuis deux ans, c'est quoi les options en France?",
+        "quelle destination pour une chirurgie en oncologie selon mon budget",
+        "Les chirurgiens parlent-ils anglais?",
+        "what medications are used for failed back surgery syndrome",
+    ],
+)
+def test_ordinary_questions_are_left_alone(text):
+    assert assess(text) is None
