@@ -27,6 +27,7 @@ import aiohttp
 from rank_bm25 import BM25Okapi
 
 from bot import model
+from bot.language import requested_language
 from bot.servers import RasaStack
 from bot.text import words
 from bot.content import LANGUAGES, heldout_examples, normalise, text_index, training_examples
@@ -103,8 +104,11 @@ def evaluate(stack: RasaStack) -> dict[str, LanguageScores]:
             for example in examples:
                 messages = stack.chat(f"bench-{uuid.uuid4().hex}", example)
                 name, reply_language = index.get(normalise(messages[0]["text"]) if messages else "", ("<none>", "?"))
+                expected_language = language
+                if intent == "switch_language":
+                    expected_language = requested_language(example) or language
                 score.replies += 1
-                score.replies_right_language += reply_language == language
+                score.replies_right_language += reply_language == expected_language
                 if intent.startswith("faq/"):
                     score.faq_total += 1
                     correct = name == f"utter_{intent}"

@@ -34,6 +34,21 @@ _SHORT_WORDS = {
         "help", "english", "french", "okay", "cool",
     },
 }
+# Grammar words that belong to one language only: they settle messages made of words
+# both languages share (« patient », « organisation », « options »).
+_FUNCTION_WORDS = {
+    "fr": {
+        "le", "la", "les", "des", "du", "est", "et", "pour", "quoi", "c'est", "quel", "quelle",
+        "quels", "quelles", "comment", "pourquoi", "mon", "ma", "mes", "vous", "je", "j'ai", "pis",
+        "ca", "tu", "qui", "que", "qu'est", "avec", "dans", "sur", "une", "un", "combien", "est-ce",
+        "y'a", "faut", "peut", "apres", "avant", "votre", "vos", "nous", "ils", "elle", "au", "aux",
+    },
+    "en": {
+        "the", "is", "are", "what", "whats", "what's", "how", "why", "does", "do", "can", "for",
+        "in", "of", "and", "to", "my", "your", "you", "with", "after", "before", "about", "there",
+        "which", "who", "should", "will", "would", "it", "this", "that", "so", "get", "much", "many",
+    },
+}
 _LONG_MESSAGE_WORDS = 3
 _NAME_MAX_WORDS = 5
 _NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|de|du|la|le|van|von|d'\w+)$")
@@ -111,9 +126,21 @@ def detected_language(text: str) -> str | None:
     else:
         threshold = _LONG_MESSAGE_CONFIDENCE
     best = _detector().compute_language_confidence_values(text)[0]
+    by_grammar = _function_word_vote(message_words)
+    if by_grammar and (by_grammar[1] >= 2 or best.value < _SHORT_MESSAGE_CONFIDENCE):
+        return by_grammar[0]
     if best.value < threshold:
         return None
     return "fr" if best.language == Language.FRENCH else "en"
+
+
+def _function_word_vote(message_words: list[str]) -> tuple[str, int] | None:
+    """Return the only language whose grammar words appear, with how many appear."""
+    counts = {lang: sum(word in vocabulary for word in message_words) for lang, vocabulary in _FUNCTION_WORDS.items()}
+    present = [lang for lang, count in counts.items() if count]
+    if len(present) != 1:
+        return None
+    return present[0], counts[present[0]]
 
 
 def metadata_language(metadata: dict[str, Any] | None) -> str | None:

@@ -94,7 +94,18 @@ _MEDICATION = (
     r"|ibuprof\w*|acetaminoph\w*|cortisone|prednison\w*|relaxants?|anti.?inflammatoires?"
     r"|anti.?inflammator\w*|painkillers?|antidouleurs?)"
 )
+_SURGERY = r"(?:operation|chirurgie|intervention|fusion|arthrodese|surgery|operated|disc replacement|prothese)"
+_IMAGING = r"(?:irm|mri|scan|scanner|ct|radiographie|x-?rays?|imagerie|imaging|resultats|results|rapport)"
 _MEDICAL_ADVICE = _any(
+    r"\b(?:est-ce que j'ai|ai-je|j'ai-tu|j'ai tu|aurais-je|est-ce que j'aurais) (?:vraiment )?besoin d'?\s?"
+    r"(?:une |un |d'une )?" + _SURGERY,
+    r"\b(?:dois-je|devrais-je|est-ce que je (?:dois|devrais)|je devrais-tu|je dois-tu|faut-il que je|faut-tu que je)"
+    r" (?:me faire )?(?:operer|faire operer)",
+    r"\b(?:do|would|will) i (?:really |actually )?need (?:a |an |the |to have )?(?:\w+ )?" + _SURGERY,
+    r"\bshould i (?:get|have|go for|do|choose|pick|take) (?:a |an |the )?(?:\w+ )?" + _SURGERY,
+    r"\b(?:my|mon|ma|mes) (?:own )?" + _IMAGING + r"\b.{0,40}\b(?:mean|means|say|says|show|shows|veut dire|signifie|montre|dit)\b",
+    r"\b(?:read|interpret|look at|explain|lire|interpreter|regarder|expliquer)\b.{0,15}\b(?:my|mon|ma|mes) " + _IMAGING,
+    r"\b(?:based on|given|with|according to|selon|avec|d'apres) (?:my|mes) (?:symptoms|symptomes)",
     r"\b(?:doses?|dosage|posologie|milligrammes?|milligrams?)\b",
     r"\b\d+\s?mg\b",
     r"\bcombien (?:de |d'?\s?)" + _MEDICATION,
@@ -121,8 +132,8 @@ def find_red_flag(text: str) -> str | None:
     return None
 
 
-def asks_medication_advice(text: str) -> bool:
-    """Return whether ``text`` asks about doses or changing a medication."""
+def asks_personal_advice(text: str) -> bool:
+    """Return whether ``text`` asks for personal advice: doses, medication changes, « do I need surgery », reading one's own imaging."""
     return bool(_MEDICAL_ADVICE.search(fold(text)))
 
 
@@ -134,11 +145,11 @@ def assess(text: str) -> SafetyFinding | None:
 
     Returns:
         ``SafetyFinding("emergency", <red flag>)``, ``SafetyFinding("medical_advice",
-        "medication")`` or ``None``.
+        "personal_advice")`` or ``None``.
     """
     red_flag = find_red_flag(text)
     if red_flag:
         return SafetyFinding("emergency", red_flag)
-    if asks_medication_advice(text):
-        return SafetyFinding("medical_advice", "medication")
+    if asks_personal_advice(text):
+        return SafetyFinding("medical_advice", "personal_advice")
     return None

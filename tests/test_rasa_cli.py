@@ -14,9 +14,16 @@ def rasa(*arguments: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_training_data_and_domain_validate():
+# The one warning Rasa always gives for retrieval intents whose responses live in data/.
+EXPECTED_WARNING = "duplicated intents have been found across multiple domain files: faq"
+
+
+def test_training_data_and_domain_validate_without_warnings():
     result = rasa("data", "validate", "--domain", "domain.yml", "--data", "data", "--config", "config.yml")
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    warnings = [line for line in output.splitlines() if "UserWarning" in line and EXPECTED_WARNING not in line]
+    assert warnings == [], output[-4000:]
 
 
 def test_conversation_stories_pass_in_both_languages(trained_model, tmp_path):

@@ -55,7 +55,7 @@ def test_a_red_flag_wins_whatever_else_the_message_asks(text):
     ],
 )
 def test_medication_questions_are_medical_advice(text):
-    assert assess(text) == SafetyFinding("medical_advice", "medication")
+    assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
 
 
 @pytest.mark.parametrize(
@@ -72,4 +72,35 @@ def test_medication_questions_are_medical_advice(text):
     ],
 )
 def test_ordinary_questions_are_left_alone(text):
+    assert assess(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "based on my symptoms do i need surgery or not",
+        "Do I need surgery for my herniated disc?",
+        "should i get the fusion or the disc replacement",
+        "can you read my mri results and tell me what it means",
+        "Est-ce que j'ai besoin d'une opération pour ma hernie?",
+        "dois-je me faire opérer?",
+        "mon IRM dit quoi au juste, ça veut dire quoi L5-S1",
+        "selon mes symptômes, c'est grave?",
+    ],
+)
+def test_personal_surgery_and_imaging_questions_are_medical_advice(text):
+    assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "est-ce que je dois faire des traitements conservateurs avant la chirurgie?",
+        "do I need to translate my medical file?",
+        "what do I need to prepare before the surgery",
+        "est-ce que la CNESST rembourse l'opération?",
+        "how long is the wait for surgery in France",
+    ],
+)
+def test_general_questions_about_surgery_are_not_medical_advice(text):
     assert assess(text) is None
