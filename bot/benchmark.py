@@ -42,6 +42,9 @@ TARGETS = {
 LATENCY_REQUESTS_ONE_CLIENT = 200
 LATENCY_CLIENTS = 10
 LATENCY_REQUESTS_PER_CLIENT = 40
+# A client starts a new conversation every few messages, as patients do: the server's
+# cost per message grows with the length of the conversation it keeps in memory.
+CONVERSATION_TURNS = 8
 FALLBACK_RESPONSES = {"utter_default", "utter_out_of_scope"}
 
 
@@ -129,9 +132,10 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def _client(session: aiohttp.ClientSession, url: str, messages: list[str]) -> list[float]:
-    sender = f"load-{uuid.uuid4().hex}"
     latencies = []
-    for text in messages:
+    for turn, text in enumerate(messages):
+        if turn % CONVERSATION_TURNS == 0:
+            sender = f"load-{uuid.uuid4().hex}"
         started = time.perf_counter()
         async with session.post(url, json={"sender": sender, "message": text}) as reply:
             await reply.read()

@@ -111,3 +111,18 @@ def test_faq_gate_ignores_other_intents(gate):
 def test_faq_gate_treats_a_missing_selection_as_unsure(gate):
     (processed,) = gate.process([message("remboursement?", "faq", 0.95)])
     assert processed.get("intent")["name"] == "nlu_fallback"
+
+
+def test_accent_folder_folds_token_text_and_lemma():
+    from rasa.nlu.tokenizers.tokenizer import Token
+
+    from bot.components.accent_folder import AccentFolder
+
+    folder = AccentFolder.create({}, None, None, None)
+    example = message("Récupération après l’opération")
+    example.set("text_tokens", [Token("Récupération", 0, lemma="récupération"), Token("l’opération", 17, lemma="opération")])
+    (processed,) = folder.process([example])
+    assert [(t.text, t.lemma) for t in processed.get("text_tokens")] == [
+        ("recuperation", "recuperation"),
+        ("l'operation", "operation"),
+    ]
