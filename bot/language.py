@@ -129,6 +129,9 @@ def detected_language(text: str) -> str | None:
     by_grammar = _function_word_vote(message_words)
     if by_grammar and (by_grammar[1] >= 2 or best.value < _SHORT_MESSAGE_CONFIDENCE):
         return by_grammar[0]
+    if not by_grammar and not known:
+        # Not one grammar word of either language: keywords, names or gibberish.
+        threshold = _SHORT_MESSAGE_CONFIDENCE
     if best.value < threshold:
         return None
     return "fr" if best.language == Language.FRENCH else "en"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content import LANGUAGES, response_text, text_index, training_examples
+from bot.content import LANGUAGES, normalise, response_text, text_index, training_examples
 
 pytestmark = pytest.mark.server
 
@@ -16,7 +16,7 @@ def replied(stack, sender, text, metadata=None) -> list[tuple[str, str]]:
     index = text_index()
     messages = stack.chat(sender, text, metadata)
     assert messages, f"no reply to {text!r}"
-    return [index.get(" ".join(m.get("text", "").lower().split()), ("<unknown>", "?")) for m in messages]
+    return [index.get(normalise(m.get("text", "")), ("<unknown>", "?")) for m in messages]
 
 
 def answer(stack, sender, text, metadata=None) -> tuple[str, str]:
