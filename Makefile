@@ -29,13 +29,13 @@ train: install
 run: train
 	@mkdir -p var
 	@$(PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & \
-	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  trap "kill $$! 2>/dev/null" EXIT INT TERM HUP; \
 	  $(VENV)/bin/rasa shell --model "$$($(PY) -m bot.model path)" --endpoints endpoints.yml
 
 serve: train
 	@mkdir -p var
 	@$(PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & \
-	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  trap "kill $$! 2>/dev/null" EXIT INT TERM HUP; \
 	  $(VENV)/bin/rasa run --enable-api --port $(RASA_PORT) --model "$$($(PY) -m bot.model path)" \
 	    --endpoints endpoints.yml --credentials credentials.yml
 
