@@ -6,35 +6,19 @@ features still see the original text.
 """
 
 from __future__ import annotations
-
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.base import UntrainedComponent
 from bot.text import fold
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
-class AccentFolder(GraphComponent):
+class AccentFolder(UntrainedComponent):
     """Replaces each token's text and lemma of the user text by its folded form."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> AccentFolder:
-        """Creates the component (see ``GraphComponent.create``)."""
-        return cls()
 
     @staticmethod
     def _fold_tokens(message: Message) -> None:

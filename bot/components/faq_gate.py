@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components.base import UntrainedComponent
+
 RESPONSE_SELECTOR = "response_selector"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class FaqResponseGate(GraphComponent, IntentClassifier):
+class FaqResponseGate(UntrainedComponent, IntentClassifier):
     """Turns a retrieval intent into ``nlu_fallback`` when its selected answer is unsure.
 
     The intent classifier may be sure that a message is « a FAQ » while the response
@@ -32,19 +31,9 @@ class FaqResponseGate(GraphComponent, IntentClassifier):
 
     def __init__(self, config: dict[str, Any]) -> None:
         """Creates the gate with its ``threshold`` and the retrieval intents it watches."""
+        super().__init__(config)
         self.threshold = float(config["threshold"])
         self.retrieval_intents = set(config["retrieval_intents"])
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FaqResponseGate:
-        """Creates the component (see ``GraphComponent.create``)."""
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Sends unsure FAQ selections to the fallback intent."""

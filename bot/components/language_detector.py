@@ -4,36 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components.base import UntrainedComponent
 from bot.language import message_language
 
 LANGUAGE_ENTITY = "language"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class LanguageDetector(GraphComponent):
+class LanguageDetector(UntrainedComponent):
     """Adds a ``language`` entity (``fr`` or ``en``) when the language of a message is clear.
 
     The ``language`` slot is filled from that entity, so a message without it (« ok », a
     name) leaves the conversation's language as it was.
     """
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageDetector:
-        """Creates the component (see ``GraphComponent.create``)."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Tags each message with its language entity, when there is one."""

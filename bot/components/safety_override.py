@@ -1,39 +1,23 @@
 """NLU component that makes emergency red flags and medication questions win over any intent."""
 
 from __future__ import annotations
-
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components.base import UntrainedComponent
 from bot.safety import assess
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SafetyOverride(GraphComponent, IntentClassifier):
+class SafetyOverride(UntrainedComponent, IntentClassifier):
     """Replaces the predicted intent by ``emergency`` or ``medical_advice`` when the safety
     patterns of :mod:`bot.safety` fire. It runs last, after the fallback classifier.
 
     A message the model already classified as ``emergency`` keeps that intent: patterns
     only ever add safety, never remove it.
     """
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyOverride:
-        """Creates the component (see ``GraphComponent.create``)."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Overrides the intent of messages that carry a red flag or ask about medication."""
