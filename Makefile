@@ -26,18 +26,18 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 train: install
 	$(PY) -m bot.model train
 
+# Starts the action server in the background, stopped when the recipe's shell ends.
+WITH_ACTIONS = mkdir -p var; \
+  $(PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & \
+  trap "kill $$! 2>/dev/null" EXIT INT TERM HUP;
+CURRENT_MODEL = "$$($(PY) -m bot.model path)"
+
 run: train
-	@mkdir -p var
-	@$(PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & \
-	  trap "kill $$! 2>/dev/null" EXIT INT TERM HUP; \
-	  $(VENV)/bin/rasa shell --model "$$($(PY) -m bot.model path)" --endpoints endpoints.yml
+	@$(WITH_ACTIONS) $(VENV)/bin/rasa shell --model $(CURRENT_MODEL) --endpoints endpoints.yml
 
 serve: train
-	@mkdir -p var
-	@$(PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & \
-	  trap "kill $$! 2>/dev/null" EXIT INT TERM HUP; \
-	  $(VENV)/bin/rasa run --enable-api --port $(RASA_PORT) --model "$$($(PY) -m bot.model path)" \
-	    --endpoints endpoints.yml --credentials credentials.yml
+	@$(WITH_ACTIONS) $(VENV)/bin/rasa run --enable-api --port $(RASA_PORT) --model $(CURRENT_MODEL) \
+	  --endpoints endpoints.yml --credentials credentials.yml
 
 test: train
 	$(PY) -m pytest

@@ -29,8 +29,8 @@ from rank_bm25 import BM25Okapi
 from bot import model
 from bot.language import requested_language
 from bot.servers import RasaStack
-from bot.text import words
 from bot.content import LANGUAGES, heldout_examples, normalise, text_index, training_examples
+from bot.text import words
 
 TARGETS = {
     "faq_accuracy": 0.92,

@@ -66,6 +66,7 @@ def domain_responses() -> dict[str, list[dict]]:
     return yaml.safe_load((PROJECT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 
 
+@functools.lru_cache(maxsize=None)
 def all_responses() -> dict[str, list[dict]]:
     """Return every response of the assistant, domain and FAQ."""
     return {**domain_responses(), **faq_responses()}
@@ -87,6 +88,7 @@ def response_text(name: str, language: str) -> str:
     raise KeyError(f"{name} has no {language} variation")
 
 
+@functools.lru_cache(maxsize=None)
 def text_index() -> dict[str, tuple[str, str]]:
     """Return ``{normalised text: (response name, language)}`` for every response."""
     return {

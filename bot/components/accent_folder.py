@@ -6,6 +6,7 @@ features still see the original text.
 """
 
 from __future__ import annotations
+
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT

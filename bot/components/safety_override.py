@@ -1,6 +1,7 @@
 """NLU component that makes emergency red flags and medication questions win over any intent."""
 
 from __future__ import annotations
+
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
