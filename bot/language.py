@@ -104,6 +104,10 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(Language.FRENCH, Language.ENGLISH).build()
 
 
+# E-mail addresses, web addresses and phone numbers say nothing of the language.
+_CONTACT_DETAILS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\+?\d[\d\s().-]{5,}\d")
+
+
 def detected_language(text: str) -> str | None:
     """Return the language ``text`` is written in, or ``None`` when it is not clear.
 
@@ -113,6 +117,7 @@ def detected_language(text: str) -> str | None:
     Returns:
         ``"fr"``, ``"en"`` or ``None`` for short or ambiguous messages (« ok », a name).
     """
+    text = _CONTACT_DETAILS.sub(" ", text)
     message_words = words(text)
     if not message_words:
         return None

@@ -44,9 +44,16 @@ def _wait_until_ready(url: str, process: subprocess.Popen, log: Path) -> None:
 class RasaStack:
     """The action server and a Rasa server with the REST channel and the HTTP API."""
 
-    def __init__(self, model: Path, log_dir: Path | None = None) -> None:
-        """Prepares the stack for ``model``; nothing starts before ``__enter__``."""
+    def __init__(self, model: Path, log_dir: Path | None = None, env: dict[str, str] | None = None) -> None:
+        """Prepares the stack for ``model``; nothing starts before ``__enter__``.
+
+        Args:
+            model: The trained model to serve.
+            log_dir: Where the servers' logs go (a new temporary folder by default).
+            env: Extra environment for both servers, such as ``SOS_DATABASE_URL``.
+        """
         self.model = model
+        self.env = env or {}
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="sos-stack-"))
         self.rasa_port = free_port()
         self.actions_port = free_port()
@@ -63,7 +70,11 @@ class RasaStack:
 
     def __enter__(self) -> RasaStack:
         """Starts both servers and waits until they answer."""
-        env = {**os.environ, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
+        env = {
+            **os.environ,
+            **self.env,
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
+        }
         actions = self._start(
             "actions",
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],

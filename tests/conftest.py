@@ -21,8 +21,13 @@ def trained_model() -> Path:
 
 @pytest.fixture(scope="session")
 def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> RasaStack:
-    """A Rasa server and an action server, started once for the test session."""
-    with RasaStack(trained_model, tmp_path_factory.mktemp("stack")) as running:
+    """A Rasa server and an action server, started once for the test session.
+
+    Leads go to an SQLite file in a temporary folder (the embedded default).
+    """
+    data_dir = tmp_path_factory.mktemp("data")
+    env = {"SOS_DATA_DIR": str(data_dir), "SOS_SPOOL_RETRY_SECONDS": "1"}
+    with RasaStack(trained_model, tmp_path_factory.mktemp("stack"), env) as running:
         yield running
 
 

@@ -29,10 +29,19 @@ def test_there_is_a_whole_catalogue_of_faqs():
     assert len(FAQ_KEYS) >= 70
 
 
+def other_conditions(variation: dict) -> tuple:
+    """The conditions of a variation besides its language (such as the outcome it is for)."""
+    return tuple(
+        sorted((c["name"], str(c["value"])) for c in variation.get("condition", []) if c["name"] != "language")
+    )
+
+
 @pytest.mark.parametrize("name", sorted(all_responses()))
 def test_every_response_has_one_french_and_one_english_variation(name):
-    languages = [variation_language(variation) for variation in all_responses()[name]]
-    assert sorted(languages) == ["en", "fr"], name
+    cases: dict[tuple, list[str]] = {}
+    for variation in all_responses()[name]:
+        cases.setdefault(other_conditions(variation), []).append(variation_language(variation))
+    assert all(sorted(languages) == ["en", "fr"] for languages in cases.values()), (name, cases)
     assert all(variation.get("text", "").strip() for variation in all_responses()[name])
 
 

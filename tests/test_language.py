@@ -77,3 +77,10 @@ def test_a_clear_message_wins_over_the_channel_metadata():
 @pytest.mark.parametrize("metadata", [None, {}, {"language": "de"}, {"language": 3}, "en", {"lang": "en"}])
 def test_unusable_metadata_is_ignored(metadata):
     assert metadata_language(metadata) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["patient-d8c97f41@example.ca", "jean.tremblay@example.ca or 514 555-0199", "(438) 555 0123", "+33 6 12 34 56 78"]
+)
+def test_contact_details_keep_the_current_language(text):
+    assert detected_language(text) is None

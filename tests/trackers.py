@@ -12,8 +12,10 @@ def make_tracker(
     events: list[dict[str, Any]] | None = None,
     latest_message: dict[str, Any] | None = None,
     sender_id: str = "test-user",
+    active_loop: str | None = None,
+    latest_action_name: str | None = None,
 ) -> Tracker:
-    """Return a tracker with the given slots, events and latest message."""
+    """Return a tracker with the given slots, events, latest message and active form."""
     return Tracker.from_dict(
         {
             "sender_id": sender_id,
@@ -22,7 +24,7 @@ def make_tracker(
             "events": events or [],
             "paused": False,
             "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": None,
+            "active_loop": {"name": active_loop} if active_loop else {},
+            "latest_action_name": latest_action_name,
         }
     )

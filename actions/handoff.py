@@ -1,0 +1,201 @@
+"""Hand-off to a human coordinator: consent, contact details, then a lead record.
+
+A lead is created after the questionnaire (when the person wants to be contacted) or whenever
+someone asks for a person. The lead carries the answers, a readable transcript and the consent's
+version and time; ``actions.leads`` stores it, or spools it when the database is down, so the
+person always gets a correct answer and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import answers
+from actions.eligibility import ANSWER_SLOTS, CALLBACK_WANTED_SLOT, OUTCOME_SLOT
+from actions.leads.policy import CONSENT_VERSION
+from actions.leads.submission import LeadSubmission, TranscriptLine, submit_lead
+from actions.questionnaire import (
+    CONSENT_AT_SLOT,
+    CONSENT_QUESTION,
+    CONSENT_SLOT,
+    Question,
+    QuestionnaireValidation,
+    Reask,
+)
+
+logger = logging.getLogger(__name__)
+
+CONTACT_SLOTS = ("contact_name", "contact_details", "callback_time")
+FOLLOW_UP_OUTCOMES = ("candidate", "conservative_first")
+CALL_TIMES = ("morning", "afternoon", "any")
+CONTACT_PROBLEM_HINTS = {
+    "invalid_email": "utter_reask_invalid_email",
+    "invalid_phone": "utter_reask_invalid_phone",
+    "missing": "utter_reask_missing_contact",
+}
+
+
+def parse_contact_details(text: str) -> dict[str, str | None] | Reask:
+    """Reads an e-mail and/or a phone number, or says what is wrong with them."""
+    contact = answers.parse_contact(text)
+    if contact.problem:
+        return Reask(CONTACT_PROBLEM_HINTS[contact.problem])
+    return {"email": contact.email, "phone": contact.phone}
+
+
+def parse_call_time(text: str) -> str | Reask | None:
+    """Reads a time to call; an evening is outside business hours, so it is asked again."""
+    when = answers.parse_callback_time(text)
+    if when is not None and when not in CALL_TIMES:
+        return Reask("utter_reask_callback_time")
+    return when
+
+
+CONTACT_QUESTIONS: Mapping[str, Question] = {
+    question.slot: question
+    for question in (
+        CONSENT_QUESTION,
+        Question(CALLBACK_WANTED_SLOT, answers.parse_yes_no, "utter_reask_yes_no"),
+        Question("contact_name", answers.clean_name, "utter_reask_name", open_answer=True),
+        Question("contact_details", parse_contact_details, "utter_reask_missing_contact"),
+        Question("callback_time", parse_call_time, "utter_reask_callback_time"),
+    )
+}
+
+
+def contact_slots(slots: Mapping[str, Any]) -> list[str]:
+    """The questions of the hand-off: consent first, then whether and how to be contacted."""
+    asked = [CONSENT_SLOT]
+    if slots.get(CONSENT_SLOT) is not True:
+        return asked
+    asked.append(CALLBACK_WANTED_SLOT)
+    if slots.get(CALLBACK_WANTED_SLOT) is not True:
+        return asked
+    return asked + list(CONTACT_SLOTS)
+
+
+class ValidateContactForm(QuestionnaireValidation):
+    """Reads the answers of ``contact_form``."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "validate_contact_form"
+
+    def questions(self) -> Mapping[str, Question]:
+        """The hand-off questions, by slot."""
+        return CONTACT_QUESTIONS
+
+    def slots_to_ask(self, slots: Mapping[str, Any]) -> list[str]:
+        """See ``contact_slots``."""
+        return contact_slots(slots)
+
+
+class ActionRequestHuman(Action):
+    """Someone asked for a person: the hand-off starts, whatever came before."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_request_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Explains what is needed; keeps an eligibility outcome the lead can carry."""
+        dispatcher.utter_message(response="utter_request_human")
+        events: list[EventType] = [SlotSet(CALLBACK_WANTED_SLOT, True)]
+        if tracker.get_slot(OUTCOME_SLOT) not in FOLLOW_UP_OUTCOMES:
+            events.append(SlotSet(OUTCOME_SLOT, "human_requested"))
+        if tracker.get_slot(CONSENT_SLOT) is False:
+            events.append(SlotSet(CONSENT_SLOT, None))
+        return events
+
+
+def forgotten_before(event: dict[str, Any]) -> bool:
+    """Events after which earlier messages are not handed over.
+
+    A new session starts afresh; « annuler » and a red flag promise the answers are not kept.
+    """
+    return (
+        event.get("event") == "session_started"
+        or (event.get("event") == "action" and event.get("name") == "action_cancel_form")
+        or (event.get("event") == "slot" and event.get("name") == OUTCOME_SLOT and event.get("value") == "emergency")
+    )
+
+
+def transcript(events: list[dict[str, Any]]) -> list[TranscriptLine]:
+    """The current conversation as a coordinator reads it: who said what, and when."""
+    cut = max((index for index, event in enumerate(events) if forgotten_before(event)), default=-1)
+    lines = []
+    for event in events[cut + 1 :]:
+        kind = event.get("event")
+        if kind not in ("user", "bot"):
+            continue
+        text = event.get("text") or ""
+        if kind == "user" and text.startswith("/"):
+            text = f"[{(event.get('parse_data') or {}).get('intent', {}).get('name', 'button')}]"
+        buttons = (event.get("data") or {}).get("buttons") or []
+        if buttons:
+            text += " [" + " | ".join(button.get("title", "") for button in buttons) + "]"
+        lines.append(
+            TranscriptLine(
+                at=datetime.fromtimestamp(event.get("timestamp") or 0, timezone.utc),
+                speaker="patient" if kind == "user" else "assistant",
+                text=text,
+            )
+        )
+    return lines
+
+
+def lead_submission(tracker: Tracker) -> LeadSubmission:
+    """Everything the coordinator needs, from the conversation's slots and events."""
+    slots = tracker.current_slot_values()
+    contact = slots.get("contact_details") or {}
+    return LeadSubmission(
+        conversation_id=tracker.sender_id,
+        channel=tracker.get_latest_input_channel() or "unknown",
+        language=slots.get("language") or "fr",
+        name=slots.get("contact_name"),
+        email=contact.get("email"),
+        phone=contact.get("phone"),
+        callback_time=slots.get("callback_time"),
+        answers={name: slots[name] for name in ANSWER_SLOTS if slots.get(name) is not None},
+        outcome=slots.get(OUTCOME_SLOT) or "human_requested",
+        transcript=transcript(tracker.events),
+        consent_version=CONSENT_VERSION,
+        consent_at=datetime.fromisoformat(slots[CONSENT_AT_SLOT]),
+    )
+
+
+class ActionSubmitLead(Action):
+    """Creates (or updates) the lead once consent and contact details are given."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_submit_lead"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Stores the lead, then tells the person who will contact them and when."""
+        if tracker.get_slot(CONSENT_SLOT) is not True:
+            dispatcher.utter_message(response="utter_consent_refused")
+            return []
+        if tracker.get_slot(CALLBACK_WANTED_SLOT) is not True:
+            dispatcher.utter_message(response="utter_callback_declined")
+            return []
+        receipt = await asyncio.to_thread(submit_lead, lead_submission(tracker))
+        # The conversation id is a phone number on some channels: only the lead id is logged.
+        logger.info("Lead %s stored (created=%s, spooled=%s)", receipt.lead_id, receipt.created, receipt.spooled)
+        dispatcher.utter_message(response="utter_handoff_done")
+        # Contact details are not kept in the conversation once they are in the lead: a new
+        # request asks for them again (and updates the same lead).
+        return [SlotSet(name, None) for name in (CALLBACK_WANTED_SLOT, *CONTACT_SLOTS)]

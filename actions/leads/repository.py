@@ -1,0 +1,235 @@
+"""Queries and update rules of leads, inside a session the caller opens and commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from actions.leads.models import Lead
+from actions.leads.records import LeadSubmission
+
+# Stands for a character no database can store (NUL, unpaired surrogate).
+REPLACEMENT = "\ufffd"
+
+
+class LeadRepository:
+    """Reads and writes leads through one session (one unit of work).
+
+    Args:
+        session: An open session; the caller commits or rolls back.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, lead_id: int) -> Lead | None:
+        """The lead with this id, if any."""
+        return self.session.get(Lead, lead_id)
+
+    def find_all(self, status: str | None = None) -> list[Lead]:
+        """Leads, oldest first, optionally only those with ``status``."""
+        query = select(Lead).order_by(Lead.id)
+        if status is not None:
+            query = query.where(Lead.status == status)
+        return list(self.session.execute(query).scalars())
+
+    def find_person(self, email: str | None, phone: str | None) -> list[Lead]:
+        """Leads of the person with this e-mail or this phone number, oldest first."""
+        conditions = []
+        if email:
+            conditions.append(Lead.email == normalise_email(email))
+        if phone:
+            conditions.append(Lead.phone == phone.strip())
+        if not conditions:
+            return []
+        query = select(Lead).where(or_(*conditions)).order_by(Lead.id)
+        return list(self.session.execute(query).scalars())
+
+    def find_linked(self, emails: set[str], phones: set[str]) -> list[Lead]:
+        """Every lead linked to these contacts, directly or through another shared contact.
+
+        Lead A (e-mail e, phone p) and lead B (phone p, e-mail f) are one person: asking for
+        e finds both. Used to erase a person's data completely.
+
+        Args:
+            emails: E-mail addresses (any case).
+            phones: E.164 phone numbers.
+
+        Returns:
+            The leads, oldest first.
+        """
+        emails = {normalise_email(email) for email in emails}
+        found: dict[int, Lead] = {}
+        while True:
+            query = select(Lead).where(or_(Lead.email.in_(emails), Lead.phone.in_(phones)))
+            matches = {lead.id: lead for lead in self.session.execute(query).scalars()}
+            if matches.keys() <= found.keys():
+                return [found[lead_id] for lead_id in sorted(found)]
+            found.update(matches)
+            emails = emails | {lead.email for lead in matches.values() if lead.email}
+            phones = phones | {lead.phone for lead in matches.values() if lead.phone}
+
+    def has_spool_file(self, spool_id: str) -> bool:
+        """Whether the spool file ``spool_id`` was already stored."""
+        query = select(Lead.id).where(Lead.spool_id == spool_id)
+        return self.session.execute(query).first() is not None
+
+    def record(
+        self, submission: LeadSubmission, spool_id: str | None = None
+    ) -> tuple[Lead, bool]:
+        """Creates the person's lead, or updates it when the e-mail or phone is already known.
+
+        On update: answers given again replace the old ones (empty ones do not), the transcript
+        gets the lines it does not hold yet, contact fields given replace the stored ones,
+        outcome, consent, language and channel are refreshed, a closed lead is reopened and the
+        notification is due again.
+
+        Args:
+            submission: A validated submission.
+            spool_id: The spool file it came from, if any.
+
+        Returns:
+            The lead (flushed, so it has an id) and whether it was created.
+        """
+        now = datetime.now(timezone.utc)
+        existing = self.find_person(submission.email, submission.phone)
+        if existing:
+            lead, created = existing[0], False
+            _apply_update(lead, submission, now)
+        else:
+            lead, created = _new_lead(submission, now), True
+            self.session.add(lead)
+        if spool_id is not None:
+            lead.spool_id = spool_id
+        self.session.flush()
+        return lead, created
+
+    def set_status(self, lead: Lead, status: str) -> None:
+        """Changes the follow-up status (``new``, ``contacted``, ``closed``).
+
+        ``updated_at`` is left alone: it follows the patient's own submissions, and the
+        retention period counts from there, not from the staff's work.
+        """
+        lead.status = status
+
+    def pending_notification(self) -> list[Lead]:
+        """Leads whose last creation or update was not notified yet, oldest first."""
+        query = select(Lead).where(Lead.notified_at.is_(None)).order_by(Lead.id)
+        return list(self.session.execute(query).scalars())
+
+    def mark_notified(self, lead_id: int, at: datetime, as_of: datetime) -> bool:
+        """Records a successful notification, unless the lead changed since it was sent.
+
+        Args:
+            lead_id: The lead.
+            at: When the notification went out.
+            as_of: The lead's ``updated_at`` that the notification described.
+
+        Returns:
+            Whether the lead was marked.
+        """
+        lead = self.get(lead_id)
+        if lead is None or lead.updated_at != as_of:
+            return False
+        lead.notified_at = at
+        return True
+
+    def not_updated_since(self, cutoff: datetime) -> list[Lead]:
+        """Leads whose last update is older than ``cutoff``, oldest first."""
+        query = select(Lead).where(Lead.updated_at < cutoff).order_by(Lead.id)
+        return list(self.session.execute(query).scalars())
+
+    def delete(self, leads: Iterable[Lead]) -> None:
+        """Deletes these leads."""
+        for lead in leads:
+            self.session.delete(lead)
+
+
+def normalise_email(email: str) -> str:
+    """The form e-mails are stored and compared in (trimmed, lower case)."""
+    return email.strip().lower()
+
+
+def _new_lead(submission: LeadSubmission, now: datetime) -> Lead:
+    return Lead(
+        status="new",
+        language=submission.language,
+        channel=submission.channel,
+        conversation_id=clean(submission.conversation_id),
+        name=clean(submission.name),
+        email=normalise_email(submission.email) if submission.email else None,
+        phone=submission.phone.strip() if submission.phone else None,
+        callback_time=submission.callback_time,
+        answers=clean(_given_answers(submission.answers)),
+        outcome=submission.outcome,
+        transcript=clean([line.to_dict() for line in submission.transcript]),
+        consent_version=submission.consent_version,
+        consent_at=submission.consent_at,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _apply_update(lead: Lead, submission: LeadSubmission, now: datetime) -> None:
+    given = {
+        "name": clean(submission.name),
+        "email": normalise_email(submission.email) if submission.email else None,
+        "phone": submission.phone.strip() if submission.phone else None,
+        "callback_time": submission.callback_time,
+    }
+    for field, value in given.items():
+        if value:
+            setattr(lead, field, value)
+    lead.answers = {**lead.answers, **clean(_given_answers(submission.answers))}
+    new_lines = clean([line.to_dict() for line in submission.transcript])
+    lead.transcript = _appended(lead.transcript, new_lines)
+    lead.language = submission.language
+    lead.channel = submission.channel
+    lead.conversation_id = clean(submission.conversation_id)
+    lead.outcome = submission.outcome
+    lead.consent_version = submission.consent_version
+    lead.consent_at = submission.consent_at
+    lead.updated_at = now
+    lead.notified_at = None
+    if lead.status == "closed":
+        lead.status = "new"
+
+
+def _appended(stored: list[dict[str, str]], new: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The stored transcript followed by the new lines it does not hold yet.
+
+    A second submission from the same conversation carries the whole conversation again.
+    """
+    known = {(line["at"], line["speaker"], line["text"]) for line in stored}
+    fresh = [line for line in new if (line["at"], line["speaker"], line["text"]) not in known]
+    return [*stored, *fresh]
+
+
+def _given_answers(answers: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in answers.items() if value not in (None, "", [], {})}
+
+
+def clean(value: Any) -> Any:
+    """Makes text storable anywhere, keeping everything else as it is.
+
+    NUL characters (refused by PostgreSQL) and unpaired surrogates (not encodable in UTF-8)
+    become U+FFFD; dictionaries and lists are cleaned recursively.
+
+    Args:
+        value: Text, ``None``, a number, or a list or dictionary of them.
+
+    Returns:
+        The cleaned value.
+    """
+    if isinstance(value, str):
+        paired = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return paired.replace("\x00", REPLACEMENT)
+    if isinstance(value, dict):
+        return {clean(key): clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clean(item) for item in value]
+    return value

@@ -1,0 +1,1 @@
+"""Tests of lead storage, spool, notifications and the staff command line."""
