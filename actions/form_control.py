@@ -16,7 +16,6 @@ from actions.questionnaire import (
     CORRECTION_TARGET_SLOT,
     REQUESTED_SLOT,
     QuestionnaireValidation,
-    correction_events,
 )
 
 FORMS: Mapping[str, QuestionnaireValidation] = {
@@ -65,14 +64,10 @@ class ActionCorrectAnswer(Action):
             dispatcher.utter_message(response="utter_nothing_to_correct")
             return []
         target = tracker.get_slot(CORRECTION_TARGET_SLOT)
-        if target in form.questions():
-            return correction_events(target)
         if target is not None:
-            dispatcher.utter_message(response="utter_cannot_correct_here")
-            return [SlotSet(CORRECTION_TARGET_SLOT, None)]
-        corrected = form.direct_correction(tracker, tracker.latest_message.get("text") or "")
+            return form.chosen_correction(target, dispatcher)
+        corrected = form.direct_correction(tracker, tracker.latest_message.get("text") or "", dispatcher)
         if corrected:
-            dispatcher.utter_message(response="utter_correction_done")
             return corrected
         # The form asks which answer to change (its buttons), then asks that question again.
         return [SlotSet(CORRECTING_SLOT, True), SlotSet(CORRECTION_TARGET_SLOT, None)]

@@ -228,10 +228,9 @@ class QuestionnaireValidation(FormValidationAction, ABC):
         reading = question.parse(text)
         answered = reading is not None and not isinstance(reading, Reask)
         if not answered or _CORRECTION_CUE.search(fold(text)):
-            corrected = self.direct_correction(tracker, text)
+            # « non attendez, j'habite en Ontario »: the residence changes, the question comes back.
+            corrected = self.direct_correction(tracker, text, dispatcher)
             if corrected:
-                # « non attendez, j'habite en Ontario »: the residence changes, the question comes back.
-                dispatcher.utter_message(response="utter_correction_done")
                 return corrected
         if answered:
             return self.answer_events(question, reading, tracker)
@@ -240,11 +239,16 @@ class QuestionnaireValidation(FormValidationAction, ABC):
         hint = reading.response if isinstance(reading, Reask) else CHAT_REPLIES.get(intent, question.reask)
         return self._reask(hint, question.slot, dispatcher)
 
-    def direct_correction(self, tracker: Tracker, text: str) -> list[EventType]:
-        """The events that change an earlier answer given again in ``text``, if there is one.
+    def direct_correction(
+        self, tracker: Tracker, text: str, dispatcher: CollectingDispatcher
+    ) -> list[EventType]:
+        """Changes an earlier answer given again in ``text``, if there is one, and says so.
 
         « non, j'habite en Ontario » while another question is asked: only answers whose
         parsers accept nothing but what clearly belongs to them are looked for.
+
+        Returns:
+            The events of the correction, or none when ``text`` corrects nothing.
         """
         for slot in DIRECT_CORRECTIONS:
             question = self.questions().get(slot)
@@ -253,20 +257,26 @@ class QuestionnaireValidation(FormValidationAction, ABC):
                 continue
             value = question.parse(text)
             if value is not None and not isinstance(value, Reask) and value not in VAGUE_ANSWERS and value != current:
+                dispatcher.utter_message(response="utter_correction_done")
                 cleared = [SlotSet(name, None) for name in DEPENDENT_SLOTS.get(slot, ())]
                 return cleared + self.answer_events(question, value, tracker)
         return []
+
+    def chosen_correction(self, target: str, dispatcher: CollectingDispatcher) -> list[EventType]:
+        """The events for the answer picked with the « corriger » buttons: it is asked again."""
+        if target in self.questions():
+            return correction_events(target)
+        dispatcher.utter_message(response="utter_cannot_correct_here")
+        return [SlotSet(CORRECTING_SLOT, None), SlotSet(CORRECTION_TARGET_SLOT, None)]
 
     def _read_correction_target(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType]:
         target = tracker.get_slot(CORRECTION_TARGET_SLOT)
-        if target in self.questions():
-            return correction_events(target)
-        if target is None and latest_intent(tracker) in self.digressions - {"correct"}:
-            return []
         if target is not None:
-            dispatcher.utter_message(response="utter_cannot_correct_here")
+            return self.chosen_correction(target, dispatcher)
+        if latest_intent(tracker) in self.digressions - {"correct"}:
+            return []
         return [SlotSet(CORRECTING_SLOT, None), SlotSet(CORRECTION_TARGET_SLOT, None)]
 
     @staticmethod
