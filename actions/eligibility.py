@@ -113,6 +113,8 @@ def assess(slots: Mapping[str, Any]) -> str:
     return "candidate"
 
 
+# Outcomes after which a coordinator can follow up (the hand-off is offered).
+FOLLOW_UP_OUTCOMES = ("candidate", "conservative_first")
 OUTCOME_RESPONSES = {
     "candidate": "utter_outcome_candidate",
     "conservative_first": "utter_outcome_conservative_first",
@@ -204,7 +206,7 @@ class ActionEligibilityOutcome(Action):
         events: list[EventType] = [SlotSet(OUTCOME_SLOT, outcome)]
         if outcome == "emergency":
             return events + cleared_answers()
-        if outcome in ("candidate", "conservative_first"):
+        if outcome in FOLLOW_UP_OUTCOMES:
             events += [SlotSet(CALLBACK_WANTED_SLOT, None), FollowupAction("contact_form")]
         return events
 

@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers
-from actions.eligibility import ANSWER_SLOTS, CALLBACK_WANTED_SLOT, OUTCOME_SLOT
+from actions.eligibility import ANSWER_SLOTS, CALLBACK_WANTED_SLOT, FOLLOW_UP_OUTCOMES, OUTCOME_SLOT
 from actions.leads.policy import CONSENT_VERSION
 from actions.leads.submission import LeadSubmission, TranscriptLine, submit_lead
 from actions.questionnaire import (
@@ -35,7 +35,6 @@ from actions.questionnaire import (
 logger = logging.getLogger(__name__)
 
 CONTACT_SLOTS = ("contact_name", "contact_details", "callback_time")
-FOLLOW_UP_OUTCOMES = ("candidate", "conservative_first")
 CALL_TIMES = ("morning", "afternoon", "any")
 CONTACT_PROBLEM_HINTS = {
     "invalid_email": "utter_reask_invalid_email",
