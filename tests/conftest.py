@@ -9,6 +9,18 @@ import pytest
 
 from bot import model
 from bot.servers import RasaStack
+from tests.fake_graph import FakeGraphApi
+
+# What Meta would hold for the page and the WhatsApp number, known only to the tests.
+CHANNEL_ENV = {
+    "SOS_MESSENGER_VERIFY_TOKEN": "messenger-verify-token-for-tests",
+    "SOS_MESSENGER_APP_SECRET": "messenger-app-secret-for-tests",
+    "SOS_MESSENGER_PAGE_TOKEN": "messenger-page-token-for-tests",
+    "SOS_WHATSAPP_VERIFY_TOKEN": "whatsapp-verify-token-for-tests",
+    "SOS_WHATSAPP_APP_SECRET": "whatsapp-app-secret-for-tests",
+    "SOS_WHATSAPP_ACCESS_TOKEN": "whatsapp-access-token-for-tests",
+    "SOS_WHATSAPP_PHONE_NUMBER_ID": "109876543210987",
+}
 
 _senders = itertools.count()
 
@@ -20,13 +32,27 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> RasaStack:
+def fake_graph() -> FakeGraphApi:
+    """Meta's Graph API, faked on loopback for the Messenger and WhatsApp channels."""
+    with FakeGraphApi() as graph:
+        yield graph
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, fake_graph: FakeGraphApi) -> RasaStack:
     """A Rasa server and an action server, started once for the test session.
 
-    Leads go to an SQLite file in a temporary folder (the embedded default).
+    Leads go to an SQLite file in a temporary folder (the embedded default); the Messenger and
+    WhatsApp channels get the test credentials and send to the fake Graph API.
     """
     data_dir = tmp_path_factory.mktemp("data")
-    env = {"SOS_DATA_DIR": str(data_dir), "SOS_SPOOL_RETRY_SECONDS": "1"}
+    env = {
+        "SOS_DATA_DIR": str(data_dir),
+        "SOS_SPOOL_RETRY_SECONDS": "1",
+        "SOS_GRAPH_API_URL": fake_graph.url,
+        "SANIC_REQUEST_MAX_SIZE": "1048576",
+        **CHANNEL_ENV,
+    }
     with RasaStack(trained_model, tmp_path_factory.mktemp("stack"), env) as running:
         yield running
 

@@ -6,18 +6,16 @@ real PostgreSQL server; one test stops PostgreSQL in the middle of the conversat
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
 
 from actions.leads.models import Lead
 from actions.leads.settings import LeadSettings
 from bot.content import LANGUAGES, normalise, text_index, training_examples
 from bot.servers import RasaStack
 from tests.postgres import PostgresServer, postgres_or_skip
+from tests.lead_rows import leads_where
 
 pytestmark = pytest.mark.server
 
@@ -74,15 +72,8 @@ def play(stack: RasaStack, sender: str, turns: list[tuple[str, list[str]]], lang
         assert got == [(name, language) for name in expected], f"after {text!r}"
 
 
-def leads_for(url: str, email: str) -> list[Lead]:
-    engine = create_engine(url, future=True)
-    try:
-        with Session(engine) as session:
-            leads = list(session.scalars(select(Lead).where(Lead.email == email)))
-            session.expunge_all()
-            return leads
-    finally:
-        engine.dispose()
+def leads_for(url: str, email: str, wait_s: float = 0) -> list[Lead]:
+    return leads_where(url, Lead.email == email, wait_s=wait_s)
 
 
 def new_email() -> str:
@@ -196,10 +187,8 @@ def test_a_lead_is_kept_while_postgresql_is_down(postgres, trained_model, tmp_pa
             assert spooled, "the lead should wait in the spool while the database is down"
         finally:
             postgres.start()
-        deadline = time.monotonic() + 30
-        while not leads_for(postgres.url, email) and time.monotonic() < deadline:
-            time.sleep(0.5)
-    (lead,) = leads_for(postgres.url, email)
+        # The action server's retry thread stores the spooled lead once PostgreSQL is back.
+        (lead,) = leads_for(postgres.url, email, wait_s=30)
     assert lead.name == "Ana Lopez"
 
 

@@ -237,6 +237,56 @@ async def test_contact_details_are_validated_and_normalised(text, expected, hint
     assert responses(dispatcher) == ([hint] if hint else [])
 
 
+def whatsapp_turn(
+    text: str, slots: dict[str, Any], requested: str, phone: str | None = "+15145550123", history=(), channel="whatsapp"
+):
+    """A contact-form turn whose message came with the channel's phone number in its metadata."""
+    tracker = form_turn("contact_form", requested, text, "inform", slots)
+    if phone is not None:
+        tracker.latest_message["metadata"] = {"phone": phone}
+    tracker.events[0]["input_channel"] = channel
+    tracker.events[:0] = list(history)
+    return tracker
+
+
+async def test_the_channel_s_phone_number_is_used_instead_of_asking_for_it():
+    slots = {"health_consent": True, "callback_wanted": True}
+    dispatcher, events = await run(ValidateContactForm(), whatsapp_turn("Marie Tremblay", slots, "contact_name"))
+    assert slot_events(events)["contact_name"] == "Marie Tremblay"
+    assert slot_events(events)["contact_details"] == {"email": None, "phone": "+15145550123"}
+    assert slot_events(events)["requested_slot"] == "callback_time"
+    assert dispatcher.messages[0]["response"] == "utter_contact_phone_from_channel"
+    assert dispatcher.messages[0]["phone"] == "+15145550123"
+
+
+@pytest.mark.parametrize("phone", [None, "", "not a number", "123"])
+async def test_without_a_valid_channel_number_the_contact_details_are_asked(phone):
+    slots = {"health_consent": True, "callback_wanted": True}
+    dispatcher, events = await run(ValidateContactForm(), whatsapp_turn("Marie Tremblay", slots, "contact_name", phone))
+    assert "contact_details" not in slot_events(events)
+    assert slot_events(events)["requested_slot"] == "contact_details"
+    assert responses(dispatcher) == []
+
+
+@pytest.mark.parametrize("channel", ["socketio", "rest", "facebook", None])
+async def test_a_phone_number_in_the_metadata_of_another_channel_is_not_believed(channel):
+    slots = {"health_consent": True, "callback_wanted": True}
+    _, events = await run(ValidateContactForm(), whatsapp_turn("Marie Tremblay", slots, "contact_name", channel=channel))
+    assert "contact_details" not in slot_events(events)
+    assert slot_events(events)["requested_slot"] == "contact_details"
+
+
+async def test_the_channel_s_number_is_not_used_before_consent_nor_twice():
+    _, events = await run(ValidateContactForm(), whatsapp_turn("oui", {}, "health_consent"))
+    assert "contact_details" not in slot_events(events)
+    corrected = [{"event": "slot", "name": "contact_details", "value": {"email": None, "phone": "+15145550123"}},
+                 {"event": "slot", "name": "contact_details", "value": None}]
+    slots = {"health_consent": True, "callback_wanted": True}
+    _, events = await run(ValidateContactForm(), whatsapp_turn("Marie", slots, "contact_name", history=corrected))
+    assert "contact_details" not in slot_events(events)
+    assert slot_events(events)["requested_slot"] == "contact_details"
+
+
 # --- Outcome, hand-off, cancel and correct ------------------------------------------------
 
 async def test_a_candidate_hears_the_next_steps_then_the_hand_off_starts():

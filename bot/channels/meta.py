@@ -1,0 +1,102 @@
+"""What Messenger and WhatsApp share, both being Meta webhooks: settings, signatures, sending.
+
+Secrets come from the environment only. ``SOS_GRAPH_API_URL`` points both channels at another
+Graph API (the tests' local fake); it is ``https://graph.facebook.com`` in production.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+from typing import Any
+
+import aiohttp
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.limits import MAX_WEBHOOK_BYTES
+
+logger = logging.getLogger(__name__)
+
+GRAPH_API_URL = "https://graph.facebook.com"
+GRAPH_API_VERSION = "v21.0"
+SEND_TIMEOUT_S = 15
+
+
+def graph_url(path: str) -> str:
+    """The address of ``path`` on the Graph API, with the API version."""
+    base = os.environ.get("SOS_GRAPH_API_URL", GRAPH_API_URL).rstrip("/")
+    version = os.environ.get("SOS_GRAPH_API_VERSION", GRAPH_API_VERSION)
+    return f"{base}/{version}/{path.lstrip('/')}"
+
+
+def setting(name: str) -> str:
+    """An environment variable's value, or an empty string when it is not set."""
+    return os.environ.get(name, "").strip()
+
+
+def signature_is_valid(app_secret: str, body: bytes, header: str | None) -> bool:
+    """Checks ``X-Hub-Signature-256: sha256=<hex>``, Meta's HMAC of the raw body with the app secret."""
+    if not app_secret or not header or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    given = header.removeprefix("sha256=").strip().lower()
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogateescape"))
+
+
+def verification_reply(request: Request, verify_token: str, channel: str) -> HTTPResponse:
+    """Answers Meta's subscription handshake: the challenge when the token matches, else 403."""
+    if (
+        verify_token
+        and request.args.get("hub.mode") == "subscribe"
+        and hmac.compare_digest(
+            request.args.get("hub.verify_token", "").encode("utf-8", "surrogateescape"),
+            verify_token.encode("utf-8", "surrogateescape"),
+        )
+    ):
+        return response.text(request.args.get("hub.challenge", ""))
+    logger.warning("%s webhook verification refused: wrong mode or verify token", channel)
+    return response.text("verification failed", status=403)
+
+
+def read_signed_body(request: Request, app_secret: str, channel: str) -> dict[str, Any] | HTTPResponse:
+    """The webhook's JSON body, or the error to answer: 413 too big, 403 unsigned, 400 not JSON.
+
+    Meta retries anything but a 200 on a well-formed delivery, so only bad requests get errors.
+    """
+    body = request.body or b""
+    if len(body) > MAX_WEBHOOK_BYTES:
+        logger.warning("%s webhook refused: body of %d bytes is over %d", channel, len(body), MAX_WEBHOOK_BYTES)
+        return response.json({"error": "payload too large"}, status=413)
+    if not signature_is_valid(app_secret, body, request.headers.get("X-Hub-Signature-256")):
+        logger.warning("%s webhook refused: missing or wrong X-Hub-Signature-256", channel)
+        return response.json({"error": "invalid signature"}, status=403)
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        logger.warning("%s webhook refused: the body is not JSON", channel)
+        return response.json({"error": "body is not JSON"}, status=400)
+    if not isinstance(payload, dict) or not isinstance(payload.get("entry"), list):
+        logger.warning("%s webhook refused: unknown payload shape (no entry list)", channel)
+        return response.json({"error": "unknown payload shape"}, status=400)
+    return payload
+
+
+async def post_to_graph(path: str, token: str, payload: dict[str, Any], channel: str) -> bool:
+    """Sends one message to the Graph API; a failure is logged (never raised) and returns False."""
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SEND_TIMEOUT_S)) as session:
+            async with session.post(
+                graph_url(path), json=payload, headers={"Authorization": f"Bearer {token}"}
+            ) as reply:
+                if reply.status >= 400:
+                    logger.error("%s send failed with HTTP %d: %s", channel, reply.status, (await reply.text())[:500])
+                    return False
+                return True
+    except (aiohttp.ClientError, TimeoutError) as error:
+        logger.error("%s send failed: %s", channel, error)
+        return False

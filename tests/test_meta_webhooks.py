@@ -1,0 +1,87 @@
+"""What Messenger and WhatsApp share: Meta's signature and subscription handshake."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+from types import SimpleNamespace
+
+import pytest
+
+from bot.channels.delivery import ConversationTurns, RecentIds
+from bot.channels.meta import graph_url, signature_is_valid, verification_reply
+
+SECRET = "app-secret"
+BODY = b'{"object": "page", "entry": []}'
+GOOD = "sha256=" + hmac.new(SECRET.encode(), BODY, hashlib.sha256).hexdigest()
+
+
+def test_a_body_signed_with_the_app_secret_is_accepted():
+    assert signature_is_valid(SECRET, BODY, GOOD)
+    assert signature_is_valid(SECRET, BODY, GOOD.upper().replace("SHA256=", "sha256="))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, "", "sha256=", GOOD[:-1] + "0", "sha1=" + GOOD[7:], GOOD[7:], "sha256=é" * 3, "sha256=\udcff", GOOD + " x"],
+)
+def test_a_missing_wrong_or_strange_signature_is_refused_without_an_error(header):
+    assert not signature_is_valid(SECRET, BODY, header)
+
+
+def test_a_signature_of_another_body_or_secret_is_refused():
+    assert not signature_is_valid(SECRET, BODY + b" ", GOOD)
+    assert not signature_is_valid("other", BODY, GOOD)
+    assert not signature_is_valid("", BODY, GOOD)
+
+
+def handshake(**args: str):
+    return verification_reply(SimpleNamespace(args=args), "verify-token", "test")
+
+
+def test_the_handshake_answers_the_challenge_with_the_right_token():
+    reply = handshake(**{"hub.mode": "subscribe", "hub.verify_token": "verify-token", "hub.challenge": "1158201444"})
+    assert (reply.status, reply.body) == (200, b"1158201444")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": "verify-token", "hub.challenge": "1"},
+        {"hub.mode": "subscribe", "hub.verify_token": "vérify-token", "hub.challenge": "1"},
+        {"hub.challenge": "1"},
+    ],
+)
+def test_the_handshake_is_refused_otherwise(args):
+    assert handshake(**args).status == 403
+
+
+def test_the_graph_api_address_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv("SOS_GRAPH_API_URL", raising=False)
+    monkeypatch.delenv("SOS_GRAPH_API_VERSION", raising=False)
+    assert graph_url("/me/messages") == "https://graph.facebook.com/v21.0/me/messages"
+    monkeypatch.setenv("SOS_GRAPH_API_URL", "http://127.0.0.1:9999/")
+    monkeypatch.setenv("SOS_GRAPH_API_VERSION", "v22.0")
+    assert graph_url("123/messages") == "http://127.0.0.1:9999/v22.0/123/messages"
+
+
+def test_a_message_id_is_seen_once_and_the_oldest_are_forgotten():
+    recent = RecentIds(size=2)
+    assert [recent.seen(mid) for mid in ("m1", "m1", "m2", "m3", "m1")] == [False, True, False, False, False]
+    assert not recent.seen(None) and not recent.seen(None)
+
+
+async def test_one_person_s_turns_run_one_at_a_time_in_arrival_order():
+    turns, done = ConversationTurns(), []
+
+    async def turn(sender: str, name: str, delay: float) -> None:
+        async with turns.turn(sender):
+            await asyncio.sleep(delay)
+            done.append(name)
+
+    await asyncio.gather(turn("a", "a1", 0.05), turn("a", "a2", 0), turn("b", "b1", 0.01))
+    assert done.index("a1") < done.index("a2")
+    assert done[0] == "b1"  # another person does not wait
+    assert turns._locks == {}
