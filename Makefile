@@ -8,6 +8,7 @@
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
+RASA_HOST ?= 127.0.0.1
 RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
@@ -52,8 +53,9 @@ train: install
 WITH_ACTIONS = mkdir -p var; trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM HUP; \
   $(PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 &
 CURRENT_MODEL = "$$($(PY) -m bot.model path)"
-RASA_RUN = $(VENV)/bin/rasa run --enable-api --port $(RASA_PORT) --model $(CURRENT_MODEL) \
-  --endpoints endpoints.yml --credentials credentials.yml
+# Loopback by default: the HTTP API (--enable-api) can read every conversation.
+RASA_RUN = $(VENV)/bin/rasa run --enable-api --interface $(RASA_HOST) --port $(RASA_PORT) \
+  --model $(CURRENT_MODEL) --endpoints endpoints.yml --credentials credentials.yml
 
 run: train
 	@$(WITH_ACTIONS) \
