@@ -377,6 +377,16 @@ def test_an_image_gets_a_bilingual_request_to_write(stack, fake_graph):
     say(stack, fake_graph, wa_id, COST_QUESTION["fr"], ["utter_faq/cost_france"], "fr")
 
 
+def test_an_album_of_photos_gets_one_request_to_write(stack, fake_graph):
+    wa_id = new_wa_id()
+    album = [message(wa_id, "image", image={"mime_type": "image/jpeg", "sha256": "c2hh", "id": f"55{n}"}) for n in range(4)]
+    skipped = f"whatsapp image message from …{wa_id[-4:]} not understood: already asked to write"
+    (reply,) = exchange(stack, fake_graph, wa_id, envelope(wa_id, album), 1)
+    assert reply.body["text"]["body"] == f"{UNSUPPORTED_REPLY['fr']}\n\n{UNSUPPORTED_REPLY['en']}"
+    wait_for_log(stack, skipped, at_least=3)
+    assert len(fake_graph.sent_to(wa_id)) == 1
+
+
 def test_a_voice_message_in_a_french_conversation_gets_a_french_request_to_write(stack, fake_graph):
     wa_id = new_wa_id()
     say(stack, fake_graph, wa_id, COST_QUESTION["fr"], ["utter_faq/cost_france"], "fr")

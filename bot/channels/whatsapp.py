@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,8 @@ CHOOSE_BY_NUMBER = {
     "en": "Reply with the number of your choice.",
 }
 LANGUAGES = ("fr", "en")
+# An album of photos is one message per photo: the person is asked to write once, not per photo.
+UNSUPPORTED_QUIET_S = 60.0
 
 _WA_ID = re.compile(r"^\d{5,20}$")
 _NUMBER_REPLY = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
@@ -420,6 +423,7 @@ class WhatsAppInput(InputChannel):
         self._turns = ConversationTurns()
         self._recent = RecentIds()
         self._tasks: set[asyncio.Task] = set()
+        self._asked_to_write: dict[str, float] = {}
 
     @classmethod
     def name(cls) -> str:
@@ -519,8 +523,26 @@ class WhatsAppInput(InputChannel):
             logger.info("whatsapp numbered choice %s of %s mapped", message.text.strip(), masked(message.sender))
         return payload
 
+    def _recently_asked_to_write(self, sender: str) -> bool:
+        """True when ``sender`` was asked to write less than a minute ago; remembers this time otherwise."""
+        now = time.monotonic()
+        self._asked_to_write = {
+            person: when for person, when in self._asked_to_write.items() if now - when < UNSUPPORTED_QUIET_S
+        }
+        if sender in self._asked_to_write:
+            return True
+        self._asked_to_write[sender] = now
+        return False
+
     async def _reply_unsupported(self, message: Incoming, app: Sanic) -> None:
-        """Says that only written messages are understood, in the conversation's language if known."""
+        """Says that only written messages are understood, in the conversation's language if known.
+
+        Once a minute at most: the other photos of an album get no reply of their own.
+        """
+        if self._recently_asked_to_write(message.sender):
+            logger.info("whatsapp %s message from %s not understood: already asked to write", message.kind,
+                        masked(message.sender))
+            return
         logger.info(
             "whatsapp %s message from %s not understood: asked to write instead", message.kind, masked(message.sender)
         )
