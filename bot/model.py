@@ -26,6 +26,7 @@ _INPUT_GLOBS = (
     "requirements.lock",
     "data/**/*.yml",
     "bot/components/accent_folder.py",
+    "bot/components/faq_reranker.py",
     "bot/text.py",
 )
 
