@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from bot.channels.limits import short_title, split_text
+from bot.channels.limits import cut_user_text, short_title, split_text
 from bot.content import all_responses
 
 
@@ -72,3 +72,11 @@ def test_every_button_title_fits_messenger_and_whatsapp_without_being_cut():
         if len(button["title"]) > 20
     ]
     assert too_long == []
+
+
+def test_a_person_s_text_over_the_limit_is_cut_and_the_cut_logged_without_the_text(caplog):
+    assert cut_user_text("court", "widget") == "court"
+    long_text = "secret " * 1000
+    cut = cut_user_text(long_text, "widget")
+    assert cut == long_text[:4096]
+    assert caplog.messages == [f"widget: cut a message of {len(long_text)} characters to 4096"]

@@ -386,7 +386,7 @@ def test_an_image_or_sticker_gets_a_polite_bilingual_reply(stack, fake_graph, ra
     rasa_log.wait_for("Messenger: a message with only attachments (image) is not read")
     time.sleep(0.5)
     assert messages_of(fake_graph.sent_to(psid)) == [{"text": ONLY_TEXT_REPLY}]
-    assert "texte" in ONLY_TEXT_REPLY and "text messages" in ONLY_TEXT_REPLY
+    assert "messages écrits" in ONLY_TEXT_REPLY and "written messages" in ONLY_TEXT_REPLY
     assert "typing_on" not in actions_of(sent)
 
 

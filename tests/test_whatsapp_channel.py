@@ -23,9 +23,9 @@ import requests
 from actions.leads.models import Lead
 from actions.leads.settings import LeadSettings
 from bot.channels.limits import MAX_WEBHOOK_BYTES
+from bot.channels.meta import UNSUPPORTED_REPLY
 from bot.channels.whatsapp import (
     CHOOSE_BY_NUMBER,
-    UNSUPPORTED_REPLY,
     WhatsAppInput,
     WhatsAppOutput,
     WhatsAppSettings,
@@ -420,7 +420,7 @@ def test_an_overlong_message_is_cut_and_logged(stack, fake_graph):
     long_text = COST_QUESTION["en"] + " really" * 1000
     post(stack, envelope(wa_id, [text_message(wa_id, long_text)]))
     fake_graph.wait_for(wa_id, lambda sent: len(sent) >= 1, timeout=60)
-    wait_for_log(stack, f"whatsapp message from …{wa_id[-4:]} cut from {len(long_text)} to 4096 characters")
+    wait_for_log(stack, f"whatsapp message from …{wa_id[-4:]}: cut a message of {len(long_text)} characters to 4096")
     recorded = user_events(stack, wa_id, 1)[-1]["text"]
     assert long_text.startswith(recorded) and 4090 <= len(recorded) <= 4096
 

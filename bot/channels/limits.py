@@ -6,7 +6,10 @@ would: between paragraphs, then lines, then sentences, then words.
 
 from __future__ import annotations
 
+import logging
 import re
+
+logger = logging.getLogger(__name__)
 
 # A webhook body bigger than this is refused with 413 before it is read as JSON.
 MAX_WEBHOOK_BYTES = 512 * 1024
@@ -56,6 +59,17 @@ def split_text(text: str, limit: int) -> list[str]:
         if messages and len(messages[-1]) + 2 <= limit:
             messages[-1] += "\n\n"
     return [message.strip() for message in messages if message.strip()]
+
+
+def cut_user_text(text: str, source: str) -> str:
+    """``text`` cut to ``MAX_USER_TEXT`` characters, the cut logged as coming from ``source``.
+
+    ``source`` names the channel (and a masked sender if any); the text itself is never logged.
+    """
+    if len(text) <= MAX_USER_TEXT:
+        return text
+    logger.warning("%s: cut a message of %d characters to %d", source, len(text), MAX_USER_TEXT)
+    return text[:MAX_USER_TEXT]
 
 
 def short_title(title: str, limit: int = 20) -> str:

@@ -31,8 +31,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.delivery import ConversationTurns, RecentIds
-from bot.channels.limits import MAX_USER_TEXT, short_title, split_text
-from bot.channels.meta import post_to_graph, read_signed_body, setting, verification_reply
+from bot.channels.limits import cut_user_text, short_title, split_text
+from bot.channels.meta import (
+    UNSUPPORTED_REPLY,
+    in_language,
+    post_to_graph,
+    read_signed_body,
+    setting,
+    verification_reply,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +59,8 @@ PAYLOAD_LIMIT = 1000
 # When a message must carry buttons or quick replies but has no text of its own.
 EMPTY_TEXT = "…"
 
-ONLY_TEXT_REPLY = (
-    "Je ne peux lire que les messages texte : écrivez votre question, s'il vous plaît.\n"
-    "I can only read text messages: please type your question."
-)
+# Messenger gives no language with a message: the person is told in both.
+ONLY_TEXT_REPLY = in_language(UNSUPPORTED_REPLY, None)
 
 # ``/intent`` or ``/intent{"entity": "value"}``: a payload for Rasa, never text for a person.
 _RAW_PAYLOAD = re.compile(r"^\s*/[\w./-]+\s*(\{.*\})?\s*$", re.DOTALL)
@@ -174,9 +179,7 @@ def parse_event(event: Any, page_id: str | None = None) -> Incoming | None:
     if found is None:
         return None
     kind, text = found
-    if len(text) > MAX_USER_TEXT:
-        logger.warning("%s: cut a message of %d characters to %d", LOG_NAME, len(text), MAX_USER_TEXT)
-        text = text[:MAX_USER_TEXT]
+    text = cut_user_text(text, LOG_NAME)
     source = event.get("message") if isinstance(event.get("message"), dict) else event.get("postback")
     timestamp = event.get("timestamp")
     return Incoming(

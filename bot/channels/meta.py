@@ -22,9 +22,23 @@ from bot.channels.limits import MAX_WEBHOOK_BYTES
 
 logger = logging.getLogger(__name__)
 
+LANGUAGES = ("fr", "en")
+# What a person who sent a picture, a voice note or a sticker is told, on every Meta channel.
+UNSUPPORTED_REPLY = {
+    "fr": "Désolé, je ne comprends que les messages écrits. Pouvez-vous écrire votre question?",
+    "en": "Sorry, I can only read written messages. Could you type your question?",
+}
+
 GRAPH_API_URL = "https://graph.facebook.com"
 GRAPH_API_VERSION = "v21.0"
 SEND_TIMEOUT_S = 15
+
+
+def in_language(texts: dict[str, str], language: str | None) -> str:
+    """The text in ``language``, or both languages (French first) when it is not known."""
+    if language in texts:
+        return texts[language]
+    return "\n\n".join(texts[code] for code in LANGUAGES)
 
 
 def graph_url(path: str) -> str:

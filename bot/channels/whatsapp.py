@@ -33,8 +33,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.delivery import ConversationTurns, RecentIds
-from bot.channels.limits import MAX_USER_TEXT, short_title, split_text
-from bot.channels.meta import post_to_graph, read_signed_body, setting, verification_reply
+from bot.channels.limits import cut_user_text, short_title, split_text
+from bot.channels.meta import (
+    UNSUPPORTED_REPLY,
+    in_language,
+    post_to_graph,
+    read_signed_body,
+    setting,
+    verification_reply,
+)
 from bot.language import detected_language
 
 logger = logging.getLogger(__name__)
@@ -59,16 +66,11 @@ ENV_PHONE_NUMBER_ID = "SOS_WHATSAPP_PHONE_NUMBER_ID"
 TEXT_TYPES = frozenset({"text", "interactive", "button"})
 SILENT_TYPES = frozenset({"reaction", "system", "request_welcome", "ephemeral"})
 
-UNSUPPORTED_REPLY = {
-    "fr": "Désolé, je ne comprends que les messages écrits. Pouvez-vous écrire votre question?",
-    "en": "Sorry, I can only read written messages. Could you type your question?",
-}
 CHOOSE_A_BUTTON = {"fr": "Choisissez une option.", "en": "Choose an option."}
 CHOOSE_BY_NUMBER = {
     "fr": "Répondez avec le numéro de votre choix.",
     "en": "Reply with the number of your choice.",
 }
-LANGUAGES = ("fr", "en")
 # An album of photos is one message per photo: the person is asked to write once, not per photo.
 UNSUPPORTED_QUIET_S = 60.0
 
@@ -79,13 +81,6 @@ _NUMBER_REPLY = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 def masked(wa_id: str) -> str:
     """A WhatsApp id fit for the logs: only its last four digits (it is a phone number)."""
     return f"…{wa_id[-4:]}" if len(wa_id) > 4 else "…"
-
-
-def in_language(texts: dict[str, str], language: str | None) -> str:
-    """The text in ``language``, or both languages (French first) when it is not known."""
-    if language in texts:
-        return texts[language]
-    return "\n\n".join(texts[code] for code in LANGUAGES)
 
 
 # --- Settings ---------------------------------------------------------------------------------
@@ -331,14 +326,6 @@ def profile_names(value: dict[str, Any]) -> dict[str, str]:
     return names
 
 
-def cut(text: str, sender: str) -> str:
-    """The person's text, cut (and the cut logged) when it is longer than ``MAX_USER_TEXT``."""
-    if len(text) <= MAX_USER_TEXT:
-        return text
-    logger.warning("whatsapp message from %s cut from %d to %d characters", masked(sender), len(text), MAX_USER_TEXT)
-    return text[:MAX_USER_TEXT]
-
-
 def read_message(message: Any, names: dict[str, str]) -> Incoming | None:
     """One entry of ``value.messages``, or None (logged) when it is malformed or not for the assistant."""
     message = _dict(message)
@@ -358,7 +345,7 @@ def read_message(message: Any, names: dict[str, str]) -> Incoming | None:
     name = names.get(sender)
     if name:
         metadata["profile_name"] = name
-    return Incoming(sender, str(message.get("id") or ""), kind, cut(text, sender) if text else None, metadata)
+    return Incoming(sender, str(message.get("id") or ""), kind, cut_user_text(text, f"whatsapp message from {masked(sender)}") if text else None, metadata)
 
 
 def read_change(change: Any, phone_number_id: str) -> Iterator[Incoming]:

@@ -31,7 +31,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from sanic.server.websockets.frame import WebsocketFrameAssembler
 
-from bot.channels.limits import MAX_USER_TEXT
+from bot.channels.limits import cut_user_text
 from bot.language import metadata_language
 
 logger = logging.getLogger(__name__)
@@ -70,9 +70,7 @@ async def _user_message(
             return
     else:
         sender_id = sid
-    if len(text) > MAX_USER_TEXT:
-        logger.warning("widget: cut a message of %d characters to %d", len(text), MAX_USER_TEXT)
-        text = text[:MAX_USER_TEXT]
+    text = cut_user_text(text, "widget")
     language = metadata_language(data.get(channel.metadata_key))
     output = SocketIOOutput(channel.sio, channel.bot_message_evt)
     await on_new_message(
