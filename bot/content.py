@@ -51,6 +51,11 @@ def heldout_examples() -> dict[str, dict[str, list[str]]]:
     return {language: load_nlu(PROJECT / "tests" / "nlu" / f"heldout_{language}.yml") for language in LANGUAGES}
 
 
+def dev_examples(language: str) -> dict[str, list[str]]:
+    """Return ``{faq/<key>: [questions]}`` of the development set, on which settings are chosen."""
+    return load_nlu(PROJECT / "tests" / "nlu" / f"dev_{language}.yml")
+
+
 @functools.lru_cache(maxsize=None)
 def faq_responses() -> dict[str, list[dict]]:
     """Return ``{"utter_faq/<key>": [variations]}`` from ``data/responses/faq/``."""

@@ -10,6 +10,7 @@ from bot.content import (
     SEEDS,
     LANGUAGES,
     all_responses,
+    dev_examples,
     faq_responses,
     figures,
     heldout_examples,
@@ -108,6 +109,25 @@ def test_held_out_set_is_not_in_the_training_data():
         if normalise(example) in trained
     ]
     assert leaked == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_development_set_covers_every_faq_apart_from_training_and_held_out(language):
+    """The development set (settings are chosen on it) shares no question with the training
+    data or the held-out set, so neither the model nor the final measure has seen it."""
+    dev = dev_examples(language)
+    assert set(dev) == {f"faq/{key}" for key in FAQ_KEYS}
+    # 3 written per FAQ; the few that matched a training or held-out question were dropped
+    assert all(questions for questions in dev.values())
+    assert len({q for questions in dev.values() for q in questions}) >= 200
+    seen = {
+        normalise(example)
+        for source in (training_examples(), heldout_examples())
+        for lang in LANGUAGES
+        for examples in source[lang].values()
+        for example in examples
+    }
+    assert [q for questions in dev.values() for q in questions if normalise(q) in seen] == []
 
 
 def test_held_out_intents_are_known():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from bot.content import LANGUAGES, normalise, response_text, text_index, training_examples
 
@@ -78,6 +79,33 @@ def test_english_conversation_keeps_english_for_a_name(stack, sender):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_channel_metadata_sets_the_language_of_ambiguous_messages(stack, sender, language):
+    assert answer(stack, sender, "ok", {"language": language}) == ("utter_affirm", language)
+
+
+QUESTIONS = {"fr": "Combien coûte une chirurgie du dos en France?", "en": "How much does back surgery cost in France?"}
+
+
+def start_new_session(stack, sender) -> None:
+    """Runs the session start as Rasa does after an hour of silence."""
+    reply = requests.post(f"{stack.base_url}/conversations/{sender}/execute", json={"name": "action_session_start"}, timeout=30)
+    reply.raise_for_status()
+    events = requests.get(f"{stack.base_url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=10).json()["events"]
+    assert sum(event["event"] == "session_started" for event in events) == 2
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_new_session_keeps_the_conversation_s_language(stack, sender, language):
+    """Rasa's own session start carries the slots over, the language among them."""
+    assert answer(stack, sender, QUESTIONS[language]) == ("utter_faq/cost_france", language)
+    start_new_session(stack, sender)
+    assert answer(stack, sender, "ok") == ("utter_affirm", language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_channel_metadata_language_wins_in_a_new_session(stack, sender, language):
+    other = "en" if language == "fr" else "fr"
+    assert answer(stack, sender, QUESTIONS[other]) == ("utter_faq/cost_france", other)
+    start_new_session(stack, sender)
     assert answer(stack, sender, "ok", {"language": language}) == ("utter_affirm", language)
 
 

@@ -11,7 +11,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.faq_reranker import FaqReranker
+from bot.components.faq_reranker import FaqIndex, FaqReranker, answer_texts, best_answer, combined_scores
 
 QUESTIONS = {
     "faq/cost_france": ["Combien coûte une chirurgie du dos en France?", "How much is back surgery in France?"],
@@ -110,3 +110,86 @@ def test_an_untrained_reranker_keeps_the_selector_s_order(tmp_path):
     message = faq_message("CNESST", [("faq/cost_france", 0.5), ("faq/cnesst_coverage", 0.4)])
     reranker.process([message])
     assert chosen(message) == "faq/cost_france"
+
+
+def test_the_selector_s_own_ranking_is_kept_beside_the_new_one(trained):
+    message = faq_message("la CNESST va-tu payer mon opération?", [("faq/cost_france", 0.5), ("faq/cnesst_coverage", 0.4)])
+    trained.process([message])
+    selection = message.get("response_selector")["faq"]
+    assert selection["selector_ranking"] == [
+        {"intent_response_key": "faq/cost_france", "confidence": 0.5},
+        {"intent_response_key": "faq/cnesst_coverage", "confidence": 0.4},
+    ]
+    assert selection["ranking"][0]["intent_response_key"] == "faq/cnesst_coverage"
+
+
+def test_equal_scores_are_broken_the_same_way_every_time():
+    assert best_answer({"faq/b": 0.5, "faq/a": 0.5, "faq/c": 0.1}) == "faq/a"
+    assert combined_scores({"faq/a": 0.8}, {"faq/b": 1.0}, 1.0) == {"faq/a": 0.4, "faq/b": 0.5}
+
+
+ANSWERS = {
+    "utter_faq/recovery_time": [{"text": "La reprise du travail de bureau se fait vers 4 à 6 semaines."},
+                                {"text": "Office work resumes after about 4 to 6 weeks."}],
+    "utter_faq/cost_france": [{"text": "Une chirurgie coûte de 15 000 à 30 000 euros."}],
+    "utter_greet": [{"text": "Bonjour! Je réponds aux questions sur la colonne."}],
+}
+
+
+def train_with_answers(tmp_path: Path, index_answers: bool) -> FaqReranker:
+    config = {**FaqReranker.get_default_config(), "index_answers": index_answers}
+    tmp_path.mkdir()
+    storage, resource = LocalModelStorage(tmp_path), Resource("faq_reranker")
+    context = ExecutionContext(GraphSchema({}), "test")
+    examples = [example(text, key) for key, texts in QUESTIONS.items() for text in texts]
+    reranker = FaqReranker.create(config, storage, resource, context)
+    reranker.train(TrainingData(training_examples=examples, responses=ANSWERS))
+    return FaqReranker.load(config, storage, resource, context)
+
+
+def test_answer_texts_are_indexed_only_when_asked(tmp_path):
+    question = "reprise travail bureau semaines?"
+    without = train_with_answers(tmp_path / "without", index_answers=False)
+    assert len(without.questions) == 6
+    assert without.bm25_scores(question).get("faq/recovery_time", 0.0) == 0.0
+    with_answers = train_with_answers(tmp_path / "with", index_answers=True)
+    # the FAQ answers' three texts are indexed; another response (utter_greet) is not
+    assert len(with_answers.questions) == 9
+    assert sorted(set(with_answers.answers)) == sorted(QUESTIONS)
+    assert with_answers.bm25_scores(question)["faq/recovery_time"] == 1.0
+    message = faq_message(question, [("faq/cost_france", 0.5), ("faq/recovery_time", 0.3)])
+    with_answers.process([message])
+    assert chosen(message) == "faq/recovery_time"
+
+
+def test_answer_texts_are_read_per_variation():
+    assert answer_texts(ANSWERS, "faq") == [
+        ("faq/cost_france", "Une chirurgie coûte de 15 000 à 30 000 euros."),
+        ("faq/recovery_time", "La reprise du travail de bureau se fait vers 4 à 6 semaines."),
+        ("faq/recovery_time", "Office work resumes after about 4 to 6 weeks."),
+    ]
+
+
+def test_the_index_gives_rank_bm25_s_own_scores():
+    """The postings reproduce BM25Okapi.get_scores exactly, on the project's real questions."""
+    from rank_bm25 import BM25Okapi
+
+    from bot.content import LANGUAGES, heldout_examples, training_examples
+    from bot.text import words
+
+    documents, keys = [], []
+    for language in LANGUAGES:
+        for intent, examples in training_examples()[language].items():
+            if intent.startswith("faq/"):
+                documents.extend(words(text) for text in examples)
+                keys.extend([intent] * len(examples))
+    index, reference = FaqIndex(documents, keys), BM25Okapi(documents)
+    queries = [q for language in LANGUAGES for examples in heldout_examples()[language].values() for q in examples]
+    queries = queries[::4] + ["", "zzz inconnu", "cnesst cnesst cnesst"]
+    for query in queries:
+        assert index.document_scores(query).tolist() == reference.get_scores(words(query)).tolist(), query
+        expected: dict[str, float] = {}
+        for key, score in zip(keys, reference.get_scores(words(query))):
+            expected[key] = max(expected.get(key, 0.0), float(score))
+        top = max(expected.values())
+        assert index.scores(query) == ({key: value / top for key, value in expected.items()} if top > 0 else {})

@@ -53,7 +53,14 @@ def shell(stack, trained_model):
         child.expect(PROMPT, timeout=300)
         yield child
     finally:
+        # « /stop » ends the shell; on a busy machine it can take a while to exit, and a
+        # kill too, so wait for it, then give the kill time before pexpect checks it.
         child.sendline("/stop")
+        try:
+            child.expect(pexpect.EOF, timeout=60)
+        except pexpect.TIMEOUT:
+            pass
+        child.delayafterterminate = 5
         child.close(force=True)
 
 
