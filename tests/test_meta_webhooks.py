@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.channels.delivery import ConversationTurns, RecentIds
+from bot.channels.delivery import BackgroundWork, ConversationTurns, RecentIds
 from bot.channels.meta import graph_url, signature_is_valid, verification_reply
 
 SECRET = "app-secret"
@@ -85,3 +85,27 @@ async def test_one_person_s_turns_run_one_at_a_time_in_arrival_order():
     assert done.index("a1") < done.index("a2")
     assert done[0] == "b1"  # another person does not wait
     assert turns._locks == {}
+
+
+async def test_background_work_is_kept_until_it_ends_and_a_failure_is_logged(caplog):
+    background = BackgroundWork("whatsapp")
+    done = asyncio.Event()
+    results = []
+
+    async def answer() -> None:
+        await done.wait()
+        results.append("answered")
+
+    async def fail() -> None:
+        raise RuntimeError("graph down")
+
+    background.start(answer(), "…1234")
+    background.start(fail(), "…5678")
+    await asyncio.sleep(0.01)
+    assert len(background._tasks) == 1
+    assert [task.get_name() for task in background._tasks] == ["whatsapp-…1234"]
+    done.set()
+    await asyncio.sleep(0.01)
+    assert results == ["answered"] and background._tasks == set()
+    failures = [record for record in caplog.records if record.getMessage() == "whatsapp: answering failed"]
+    assert len(failures) == 1 and "graph down" in str(failures[0].exc_info[1])

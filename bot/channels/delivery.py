@@ -7,9 +7,13 @@ channels acknowledge at once and answer in the background; these keep that safe.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any
+
+logger = logging.getLogger(__name__)
 
 REMEMBERED_MESSAGE_IDS = 2048
 
@@ -55,3 +59,24 @@ class ConversationTurns:
                 del self._locks[sender]
             else:
                 self._locks[sender] = (lock, users - 1)
+
+
+class BackgroundWork:
+    """Answers run after the webhook has replied: each task is kept until it ends, and a
+    failure is logged (asyncio keeps only weak references to tasks)."""
+
+    def __init__(self, channel: str) -> None:
+        """Work of ``channel`` (its name in task names and logs)."""
+        self.channel = channel
+        self._tasks: set[asyncio.Task] = set()
+
+    def start(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Runs ``work`` in the background on the running loop."""
+        task = asyncio.get_running_loop().create_task(work, name=f"{self.channel}-{name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("%s: answering failed", self.channel, exc_info=task.exception())

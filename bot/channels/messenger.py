@@ -16,11 +16,10 @@ answers 503 "channel not configured".
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.delivery import ConversationTurns, RecentIds
+from bot.channels.delivery import BackgroundWork, ConversationTurns, RecentIds
 from bot.channels.limits import cut_user_text, short_title, split_text
 from bot.channels.meta import (
     UNSUPPORTED_REPLY,
@@ -414,7 +413,7 @@ class MessengerInput(FacebookInput):
         super().__init__(fb_verify or "", fb_secret or "", fb_access_token or "")
         self._recent = RecentIds()
         self._turns = ConversationTurns()
-        self._tasks: set[asyncio.Task] = set()
+        self._background = BackgroundWork(LOG_NAME)
         missing = self.missing_settings()
         if missing:
             logger.warning("%s channel not configured (%s unset): its webhook answers 503", LOG_NAME, ", ".join(missing))
@@ -473,7 +472,7 @@ class MessengerInput(FacebookInput):
             logger.info("%s webhook: %d event(s) to answer from %d person(s)",
                         LOG_NAME, sum(map(len, by_sender.values())), len(by_sender))
         for sender_id, incoming in by_sender.items():
-            self._start(self._answer_all(incoming, on_new_message), sender_id)
+            self._background.start(self._answer_all(incoming, on_new_message), sender_id)
         return response.text("success")
 
     def incoming_by_sender(self, payload: dict[str, Any]) -> dict[str, list[Incoming]]:
@@ -490,17 +489,6 @@ class MessengerInput(FacebookInput):
                     continue
                 by_sender.setdefault(incoming.sender_id, []).append(incoming)
         return by_sender
-
-    def _start(self, work: Coroutine[Any, Any, None], sender_id: str) -> None:
-        """Runs ``work`` after the webhook has answered, keeping a reference until it ends."""
-        task = asyncio.get_running_loop().create_task(work, name=f"messenger-{sender_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("%s: answering failed", LOG_NAME, exc_info=task.exception())
 
     async def _answer_all(self, incoming: list[Incoming], on_new_message: OnNewMessage) -> None:
         """Answers one person's events in order, after their earlier deliveries.

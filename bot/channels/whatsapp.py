@@ -18,7 +18,6 @@ server processes.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -32,7 +31,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.delivery import ConversationTurns, RecentIds
+from bot.channels.delivery import BackgroundWork, ConversationTurns, RecentIds
 from bot.channels.limits import cut_user_text, short_title, split_text
 from bot.channels.meta import (
     UNSUPPORTED_REPLY,
@@ -409,7 +408,7 @@ class WhatsAppInput(InputChannel):
         self.settings = settings
         self._turns = ConversationTurns()
         self._recent = RecentIds()
-        self._tasks: set[asyncio.Task] = set()
+        self._background = BackgroundWork(CHANNEL)
         self._asked_to_write: dict[str, float] = {}
 
     @classmethod
@@ -470,14 +469,8 @@ class WhatsAppInput(InputChannel):
             if self._recent.seen(message.message_id):
                 logger.info("whatsapp message from %s already received, skipped", masked(message.sender))
                 continue
-            self._start(self._handle(message, on_new_message, request.app))
+            self._background.start(self._handle(message, on_new_message, request.app), masked(message.sender))
         return response.json({"status": "received"})
-
-    def _start(self, work: Awaitable[None]) -> None:
-        """Runs ``work`` in the background, keeping a reference until it ends."""
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     async def _handle(
         self, message: Incoming, on_new_message: Callable[[UserMessage], Awaitable[Any]], app: Sanic
