@@ -29,7 +29,7 @@ from rank_bm25 import BM25Okapi
 from bot import model
 from bot.language import requested_language
 from bot.servers import RasaStack
-from bot.content import LANGUAGES, heldout_examples, normalise, text_index, training_examples
+from bot.content import LANGUAGES, faq_training_questions, heldout_examples, normalise, text_index
 from bot.text import words
 
 TARGETS = {
@@ -79,15 +79,9 @@ class Bm25Baseline:
 
     def __init__(self) -> None:
         """Indexes every FAQ training example, labelled by its FAQ key."""
-        self.labels: list[str] = []
-        corpus: list[list[str]] = []
-        for language in LANGUAGES:
-            for intent, examples in training_examples()[language].items():
-                if intent.startswith("faq/"):
-                    for example in examples:
-                        corpus.append(words(example))
-                        self.labels.append(intent)
-        self.index = BM25Okapi(corpus)
+        questions = faq_training_questions()
+        self.labels = [intent for intent, _ in questions]
+        self.index = BM25Okapi([words(question) for _, question in questions])
 
     def predict(self, text: str) -> str:
         """Returns the FAQ intent of the training question closest to ``text``."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -46,6 +47,27 @@ def training_examples() -> dict[str, dict[str, list[str]]]:
 
 
 @functools.lru_cache(maxsize=None)
+def pipeline_step(name: str) -> dict[str, Any]:
+    """The step of ``config.yml``'s NLU pipeline whose component name ends with ``name``."""
+    pipeline = yaml.safe_load((PROJECT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    return next(step for step in pipeline if step["name"].split(".")[-1] == name)
+
+
+def faq_training_questions() -> list[tuple[str, str]]:
+    """Return ``(faq/<key>, question)`` for every FAQ training question, French then English.
+
+    The corpus of the BM25 baseline and of the re-ranker's index (training builds the same
+    from Rasa's training data).
+    """
+    return [
+        (intent, example)
+        for language in LANGUAGES
+        for intent, examples in training_examples()[language].items()
+        if intent.startswith("faq/")
+        for example in examples
+    ]
+
+
 def heldout_examples() -> dict[str, dict[str, list[str]]]:
     """Return ``{language: {intent: [examples]}}`` of the held-out test set."""
     return {language: load_nlu(PROJECT / "tests" / "nlu" / f"heldout_{language}.yml") for language in LANGUAGES}

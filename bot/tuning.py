@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
 from bot import model
-from bot.components.faq_reranker import FaqIndex, answer_texts, best_answer, combined_scores
-from bot.content import LANGUAGES, PROJECT, dev_examples, faq_responses, training_examples
+from bot.components.faq_reranker import FaqIndex, answer_texts, combined_scores, ranked
+from bot.content import LANGUAGES, dev_examples, faq_responses, faq_training_questions, pipeline_step
 from bot.text import words
 
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
@@ -45,20 +43,11 @@ class Parsed:
     selector: dict[str, float]
 
 
-def reranker_config() -> dict[str, Any]:
-    """The FaqReranker entry of ``config.yml``."""
-    pipeline = yaml.safe_load((PROJECT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
-    return next(step for step in pipeline if step["name"].endswith("FaqReranker"))
-
-
 def build_index(with_answers: bool) -> FaqIndex:
     """The re-ranker's index as training builds it: both languages' FAQ questions (and answers)."""
-    documents, keys = [], []
-    for language in LANGUAGES:
-        for intent, examples in training_examples()[language].items():
-            if intent.startswith(f"{RETRIEVAL_INTENT}/"):
-                documents.extend(words(example) for example in examples)
-                keys.extend([intent] * len(examples))
+    questions = faq_training_questions()
+    documents = [words(question) for _, question in questions]
+    keys = [intent for intent, _ in questions]
     if with_answers:
         for key, text in answer_texts(faq_responses(), RETRIEVAL_INTENT):
             documents.append(words(text))
@@ -99,7 +88,7 @@ def parse_with_model(model_path: Path) -> list[Parsed]:
 
 def current_setting() -> tuple[bool, float]:
     """``(index_answers, bm25_weight)`` of ``config.yml``."""
-    config = reranker_config()
+    config = pipeline_step("FaqReranker")
     return bool(config.get("index_answers", False)), float(config.get("bm25_weight", 1.0))
 
 
@@ -112,7 +101,7 @@ def choice(item: Parsed, index: FaqIndex, weight: float) -> str | None:
     """The answer the re-ranker would give ``item`` with this index and weight (None: not a FAQ)."""
     if item.intent != RETRIEVAL_INTENT or not item.selector:
         return None
-    return best_answer(combined_scores(item.selector, index.scores(item.text), weight))
+    return ranked(combined_scores(item.selector, index.scores(item.text), weight))[0]
 
 
 def accuracy(parsed: list[Parsed], index: FaqIndex, weight: float) -> dict[str, float]:

