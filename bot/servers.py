@@ -1,11 +1,13 @@
 """Starts the action server and the Rasa server on loopback, for tests and the benchmark.
 
 Real processes, not mocks: ``with RasaStack(model) as stack: stack.chat("s1", "bonjour")``.
+``RedisServer`` starts a throwaway Redis for the scaled set-up (several Rasa processes).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -41,19 +43,87 @@ def _wait_until_ready(url: str, process: subprocess.Popen, log: Path) -> None:
     raise TimeoutError(f"{url} not ready after {READY_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
 
 
+class RedisServer:
+    """A Redis server of the distribution (``redis-server``) on a free loopback port.
+
+    Nothing is written to disk, and it stops with the ``with`` block. ``env`` gives the
+    variables ``endpoints-redis.yml`` reads.
+    """
+
+    def __init__(self, log_dir: Path | None = None) -> None:
+        """Prepares the server; nothing starts before ``__enter__``."""
+        self.port = free_port()
+        self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="sos-redis-"))
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment that points ``endpoints-redis.yml`` at this server."""
+        return {"SOS_REDIS_HOST": "127.0.0.1", "SOS_REDIS_PORT": str(self.port), "SOS_REDIS_PASSWORD": ""}
+
+    def __enter__(self) -> RedisServer:
+        """Starts the server and waits until it answers PING."""
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise FileNotFoundError("redis-server is not installed (Debian package redis-server; `make system-deps`)")
+        log = self.log_dir / "redis.log"
+        self.process = subprocess.Popen(
+            [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--dir", str(self.log_dir)],
+            stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {self.process.returncode}:\n{log.read_text()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.__exit__(None, None, None)
+        raise TimeoutError(f"redis-server not ready on port {self.port}")
+
+    def __exit__(self, *exc_info: Any) -> None:
+        """Stops the server."""
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
 class RasaStack:
     """The action server and a Rasa server with the REST channel and the HTTP API."""
 
-    def __init__(self, model: Path, log_dir: Path | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        model: Path,
+        log_dir: Path | None = None,
+        env: dict[str, str] | None = None,
+        redis: RedisServer | None = None,
+        workers: int = 1,
+    ) -> None:
         """Prepares the stack for ``model``; nothing starts before ``__enter__``.
 
         Args:
             model: The trained model to serve.
             log_dir: Where the servers' logs go (a new temporary folder by default).
             env: Extra environment for both servers, such as ``SOS_DATABASE_URL``.
+            redis: A running Redis: conversations and their locks are kept there
+                (``endpoints-redis.yml``) instead of in the server's memory.
+            workers: Rasa server processes (``SANIC_WORKERS``); more than one needs ``redis``.
         """
+        if workers > 1 and redis is None:
+            raise ValueError("several Rasa workers must share their conversations through Redis")
         self.model = model
-        self.env = env or {}
+        self.workers = workers
+        self.env = {**(env or {}), **(redis.env if redis else {}), "SANIC_WORKERS": str(workers)}
+        self.endpoints = "endpoints-redis.yml" if redis else "endpoints.yml"
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="sos-stack-"))
         self.rasa_port = free_port()
         self.actions_port = free_port()
@@ -85,7 +155,7 @@ class RasaStack:
             [
                 sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(self.model),
                 "--port", str(self.rasa_port), "--interface", "127.0.0.1",
-                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                "--endpoints", self.endpoints, "--credentials", "credentials.yml",
             ],
             env,
         )
@@ -122,8 +192,31 @@ class RasaStack:
         reply.raise_for_status()
         return reply.json()
 
+    def worker_pids(self) -> list[int]:
+        """The processes that answer requests: the server itself, or its Sanic workers."""
+        return _process_tree(self.rasa.pid)[1:] if self.workers > 1 else [self.rasa.pid]
+
+    @staticmethod
+    def cpu_ticks(pid: int) -> int:
+        """CPU time used so far by process ``pid`` (user + system, in clock ticks)."""
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+
     def resident_memory_mb(self) -> float:
-        """Returns the Rasa server's resident memory, in MiB, read from /proc."""
-        status = Path(f"/proc/{self.rasa.pid}/status").read_text()
-        kilobytes = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-        return kilobytes / 1024
+        """Returns the resident memory of the Rasa server's processes (its workers too), in MiB."""
+        return sum(_resident_kib(pid) for pid in _process_tree(self.rasa.pid)) / 1024
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants, read from /proc."""
+    tree = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        for child in children:
+            tree.extend(_process_tree(int(child)))
+    return tree
+
+
+def _resident_kib(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot import model
-from bot.servers import RasaStack
+from bot.servers import RasaStack, RedisServer
 from tests.fake_graph import FakeGraphApi
 
 # What Meta would hold for the page and the WhatsApp number, known only to the tests.
@@ -55,6 +57,18 @@ def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, fake_gr
     }
     with RasaStack(trained_model, tmp_path_factory.mktemp("stack"), env) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> RedisServer:
+    """A real Redis server on loopback (Debian's redis-server); skipped without it, except in CI."""
+    if shutil.which("redis-server") is None:
+        message = "redis-server is not installed (Debian package redis-server: make system-deps)"
+        if os.environ.get("SOS_REQUIRE_REDIS") == "1":
+            pytest.fail(f"SOS_REQUIRE_REDIS=1 but {message}", pytrace=False)
+        pytest.skip(message)
+    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
+        yield server
 
 
 @pytest.fixture

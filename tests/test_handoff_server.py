@@ -1,7 +1,10 @@
 """The eligibility questions and the hand-off, through a real Rasa server and action server.
 
-Every path runs in French and in English, against the embedded SQLite default and against a
-real PostgreSQL server; one test stops PostgreSQL in the middle of the conversation.
+Every path runs in French and in English, against the embedded SQLite default, against a
+real PostgreSQL server, and in the deployment set-up: PostgreSQL for the leads, two Rasa
+server processes sharing the conversations through a real Redis server (every request opens
+its own connection, so the turns of one conversation go to either process). One test stops
+PostgreSQL in the middle of the conversation.
 """
 
 from __future__ import annotations
@@ -86,21 +89,49 @@ def postgres():
         yield server
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def lead_stack(request, trained_model, tmp_path_factory):
-    """A stack and the URL of its lead database, for each supported database."""
-    if request.param == "sqlite":
-        stack = request.getfixturevalue("stack")
-        yield stack, LeadSettings.from_env(stack.env).database_url
-        return
-    server: PostgresServer = request.getfixturevalue("postgres")
-    env = {
+def _postgres_env(server: PostgresServer, tmp_path_factory) -> dict[str, str]:
+    return {
         "SOS_DATA_DIR": str(tmp_path_factory.mktemp("pg-data")),
         "SOS_DATABASE_URL": server.url,
         "SOS_SPOOL_RETRY_SECONDS": "1",
     }
-    with RasaStack(trained_model, tmp_path_factory.mktemp("pg-stack"), env) as running:
-        yield running, server.url
+
+
+@pytest.fixture(scope="module")
+def scaled_stack(trained_model, tmp_path_factory, postgres, redis_server):
+    """The deployment set-up: two Rasa server processes, conversations in Redis, leads in PostgreSQL."""
+    env = _postgres_env(postgres, tmp_path_factory)
+    with RasaStack(trained_model, tmp_path_factory.mktemp("scaled-stack"), env, redis=redis_server, workers=2) as running:
+        yield running, postgres.url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql", "postgresql+redis-2-workers"])
+def lead_stack(request, trained_model, tmp_path_factory):
+    """A stack and the URL of its lead database, for each supported database and set-up."""
+    if request.param == "sqlite":
+        stack = request.getfixturevalue("stack")
+        yield stack, LeadSettings.from_env(stack.env).database_url
+    elif request.param == "postgresql":
+        server: PostgresServer = request.getfixturevalue("postgres")
+        with RasaStack(trained_model, tmp_path_factory.mktemp("pg-stack"), _postgres_env(server, tmp_path_factory)) as running:
+            yield running, server.url
+    else:
+        yield request.getfixturevalue("scaled_stack")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_both_worker_processes_answer_turns_of_one_conversation(scaled_stack, sender, language):
+    stack, _ = scaled_stack
+    workers = stack.worker_pids()
+    assert len(workers) == 2
+    before = {pid: stack.cpu_ticks(pid) for pid in workers}
+    turns = up_to_treatments(language)
+    # Twice through the questions, cancelled in between (consent is kept): 14 turns.
+    cancel = ("annuler" if language == "fr" else "cancel", ["utter_form_cancelled"])
+    again = (START[language], ["utter_start_eligibility", "utter_ask_red_flags"])
+    play(stack, sender, turns + [cancel, again] + turns[2:], language)
+    busy = [pid for pid in workers if stack.cpu_ticks(pid) - before[pid] >= 5]
+    assert busy == workers, "each process should have handled some of the turns"
 
 
 # --- Paths that create a lead, on both databases ------------------------------------------
