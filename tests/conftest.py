@@ -12,6 +12,7 @@ import pytest
 from bot import model
 from bot.servers import RasaStack, RedisServer
 from tests.fake_graph import FakeGraphApi
+from tests.postgres import postgres_or_skip
 
 # What Meta would hold for the page and the WhatsApp number, known only to the tests.
 CHANNEL_ENV = {
@@ -69,6 +70,31 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> RedisServer:
         pytest.skip(message)
     with RedisServer(tmp_path_factory.mktemp("redis")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def scaled_stack(
+    trained_model: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    fake_graph: FakeGraphApi,
+    redis_server: RedisServer,
+) -> tuple[RasaStack, str]:
+    """The deployment set-up, and the URL of its lead database.
+
+    Two Rasa server processes share the conversations and their locks through a real Redis
+    server; leads go to a real PostgreSQL server; the channels are configured as in ``stack``.
+    """
+    with postgres_or_skip() as postgres:
+        env = {
+            "SOS_DATA_DIR": str(tmp_path_factory.mktemp("scaled-data")),
+            "SOS_DATABASE_URL": postgres.url,
+            "SOS_SPOOL_RETRY_SECONDS": "1",
+            "SOS_GRAPH_API_URL": fake_graph.url,
+            "SANIC_REQUEST_MAX_SIZE": "1048576",
+            **CHANNEL_ENV,
+        }
+        with RasaStack(trained_model, tmp_path_factory.mktemp("scaled-stack"), env, redis=redis_server, workers=2) as running:
+            yield running, postgres.url
 
 
 @pytest.fixture

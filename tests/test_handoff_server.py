@@ -3,7 +3,8 @@
 Every path runs in French and in English, against the embedded SQLite default, against a
 real PostgreSQL server, and in the deployment set-up: PostgreSQL for the leads, two Rasa
 server processes sharing the conversations through a real Redis server (every request opens
-its own connection, so the turns of one conversation go to either process). One test stops
+its own connection, so the turns of one conversation go to either process: see
+``tests/test_scaled_server.py``). One test stops
 PostgreSQL in the middle of the conversation.
 """
 
@@ -97,14 +98,6 @@ def _postgres_env(server: PostgresServer, tmp_path_factory) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def scaled_stack(trained_model, tmp_path_factory, postgres, redis_server):
-    """The deployment set-up: two Rasa server processes, conversations in Redis, leads in PostgreSQL."""
-    env = _postgres_env(postgres, tmp_path_factory)
-    with RasaStack(trained_model, tmp_path_factory.mktemp("scaled-stack"), env, redis=redis_server, workers=2) as running:
-        yield running, postgres.url
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql", "postgresql+redis-2-workers"])
 def lead_stack(request, trained_model, tmp_path_factory):
     """A stack and the URL of its lead database, for each supported database and set-up."""
@@ -117,21 +110,6 @@ def lead_stack(request, trained_model, tmp_path_factory):
             yield running, server.url
     else:
         yield request.getfixturevalue("scaled_stack")
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_both_worker_processes_answer_turns_of_one_conversation(scaled_stack, sender, language):
-    stack, _ = scaled_stack
-    workers = stack.worker_pids()
-    assert len(workers) == 2
-    before = {pid: stack.cpu_ticks(pid) for pid in workers}
-    turns = up_to_treatments(language)
-    # Twice through the questions, cancelled in between (consent is kept): 14 turns.
-    cancel = ("annuler" if language == "fr" else "cancel", ["utter_form_cancelled"])
-    again = (START[language], ["utter_start_eligibility", "utter_ask_red_flags"])
-    play(stack, sender, turns + [cancel, again] + turns[2:], language)
-    busy = [pid for pid in workers if stack.cpu_ticks(pid) - before[pid] >= 5]
-    assert busy == workers, "each process should have handled some of the turns"
 
 
 # --- Paths that create a lead, on both databases ------------------------------------------

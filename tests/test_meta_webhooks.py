@@ -1,4 +1,5 @@
-"""What Messenger and WhatsApp share: Meta's signature and subscription handshake."""
+"""What Messenger and WhatsApp share: Meta's signature and subscription handshake, and how
+deliveries become turns (redeliveries dropped, also across server processes through Redis)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,19 @@ import hmac
 from types import SimpleNamespace
 
 import pytest
+import redis
 
-from bot.channels.delivery import BackgroundWork, ConversationTurns, RecentIds
+from bot.channels.delivery import (
+    SEEN_IDS_DB,
+    SEEN_IDS_TTL_S,
+    BackgroundWork,
+    ConversationTurns,
+    RecentIds,
+    SharedRecentIds,
+    recent_ids,
+)
 from bot.channels.meta import graph_url, signature_is_valid, verification_reply
+from bot.servers import free_port
 
 SECRET = "app-secret"
 BODY = b'{"object": "page", "entry": []}'
@@ -109,3 +120,31 @@ async def test_background_work_is_kept_until_it_ends_and_a_failure_is_logged(cap
     assert results == ["answered"] and background._tasks == set()
     failures = [record for record in caplog.records if record.getMessage() == "whatsapp: answering failed"]
     assert len(failures) == 1 and "graph down" in str(failures[0].exc_info[1])
+
+
+# --- With several server processes: the ids in a real Redis ---------------------------------
+
+def test_a_message_seen_by_one_process_is_seen_by_the_other(redis_server, monkeypatch):
+    for name, value in redis_server.env.items():
+        monkeypatch.setenv(name, value)
+    first, second = recent_ids("facebook"), recent_ids("facebook")
+    assert isinstance(first, SharedRecentIds)
+    assert [first.seen("m.1"), second.seen("m.1"), first.seen("m.1")] == [False, True, True]
+    # Another channel's ids are apart; no id is never seen.
+    assert not recent_ids("whatsapp").seen("m.1")
+    assert not second.seen(None) and not second.seen(None)
+    ttl = redis.Redis(host="127.0.0.1", port=redis_server.port, db=SEEN_IDS_DB).ttl("sos:seen:facebook:m.1")
+    assert 0 < ttl <= SEEN_IDS_TTL_S
+
+
+def test_without_redis_settings_each_process_keeps_its_own_ids(monkeypatch):
+    monkeypatch.delenv("SOS_REDIS_HOST", raising=False)
+    assert isinstance(recent_ids("whatsapp"), RecentIds)
+
+
+def test_when_redis_fails_the_process_s_own_memory_is_used_and_it_is_logged(monkeypatch, caplog):
+    monkeypatch.setenv("SOS_REDIS_HOST", "127.0.0.1")
+    monkeypatch.setenv("SOS_REDIS_PORT", str(free_port()))  # nothing listens there
+    recent = recent_ids("whatsapp")
+    assert [recent.seen("w.1"), recent.seen("w.1"), recent.seen("w.2")] == [False, True, False]
+    assert "whatsapp: Redis unavailable (ConnectionError)" in caplog.text

@@ -8,14 +8,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
+
+import redis
 
 logger = logging.getLogger(__name__)
 
 REMEMBERED_MESSAGE_IDS = 2048
+# With several server processes, the ids live in Redis (the database after the conversations'
+# and the locks') for a week, longer than Meta keeps redelivering.
+SEEN_IDS_DB = 2
+SEEN_IDS_TTL_S = 7 * 24 * 3600
+REDIS_TIMEOUT_S = 0.5
+
+
+class SeenIds(Protocol):
+    """Remembers the message ids already received."""
+
+    def seen(self, message_id: str | None) -> bool:
+        """True when ``message_id`` was already seen; remembers it otherwise."""
 
 
 class RecentIds:
@@ -36,6 +51,51 @@ class RecentIds:
         if len(self._ids) > self.size:
             self._ids.popitem(last=False)
         return False
+
+
+class SharedRecentIds:
+    """The message ids every server process saw, in Redis: a copy of a message that another
+    process received first is dropped too.
+
+    Should Redis fail, the process falls back on its own memory (and logs it): a redelivered
+    copy may then be answered twice, but no message goes unanswered.
+    """
+
+    def __init__(self, client: redis.Redis, channel: str) -> None:
+        """Ids of ``channel`` (a key prefix) kept by ``client``."""
+        self.client = client
+        self.channel = channel
+        self.prefix = f"sos:seen:{channel}:"
+        self._local = RecentIds()
+
+    def seen(self, message_id: str | None) -> bool:
+        """True when any process already saw ``message_id``; remembers it otherwise."""
+        if not message_id:
+            return False
+        local = self._local.seen(message_id)
+        try:
+            first = self.client.set(self.prefix + message_id, 1, nx=True, ex=SEEN_IDS_TTL_S)
+        except redis.RedisError as error:
+            logger.warning("%s: Redis unavailable (%s), redeliveries are recognised by this process only",
+                           self.channel, type(error).__name__)
+            return local
+        return not first
+
+
+def recent_ids(channel: str) -> SeenIds:
+    """Shared ids when the conversations are in Redis (``SOS_REDIS_HOST``), else this process's."""
+    host = os.environ.get("SOS_REDIS_HOST", "").strip()
+    if not host:
+        return RecentIds()
+    client = redis.Redis(
+        host=host,
+        port=int(os.environ.get("SOS_REDIS_PORT") or 6379),
+        password=os.environ.get("SOS_REDIS_PASSWORD") or None,
+        db=SEEN_IDS_DB,
+        socket_timeout=REDIS_TIMEOUT_S,
+        socket_connect_timeout=REDIS_TIMEOUT_S,
+    )
+    return SharedRecentIds(client, channel)
 
 
 class ConversationTurns:

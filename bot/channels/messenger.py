@@ -29,7 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.delivery import BackgroundWork, ConversationTurns, RecentIds
+from bot.channels.delivery import BackgroundWork, ConversationTurns, recent_ids
 from bot.channels.limits import cut_user_text, short_title, split_text
 from bot.channels.meta import (
     UNSUPPORTED_REPLY,
@@ -411,7 +411,7 @@ class MessengerInput(FacebookInput):
     def __init__(self, fb_verify: str, fb_secret: str, fb_access_token: str) -> None:
         """A channel for the page; without all three secrets its webhook answers 503."""
         super().__init__(fb_verify or "", fb_secret or "", fb_access_token or "")
-        self._recent = RecentIds()
+        self._recent = recent_ids(CHANNEL)
         self._turns = ConversationTurns()
         self._background = BackgroundWork(LOG_NAME)
         missing = self.missing_settings()

@@ -31,7 +31,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.delivery import BackgroundWork, ConversationTurns, RecentIds
+from bot.channels.delivery import BackgroundWork, ConversationTurns, recent_ids
 from bot.channels.limits import cut_user_text, short_title, split_text
 from bot.channels.meta import (
     UNSUPPORTED_REPLY,
@@ -407,7 +407,7 @@ class WhatsAppInput(InputChannel):
         """Serves the number of ``settings``; an incomplete one answers 503."""
         self.settings = settings
         self._turns = ConversationTurns()
-        self._recent = RecentIds()
+        self._recent = recent_ids(CHANNEL)
         self._background = BackgroundWork(CHANNEL)
         self._asked_to_write: dict[str, float] = {}
 

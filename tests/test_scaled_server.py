@@ -1,0 +1,64 @@
+"""The deployment set-up: two Rasa server processes sharing conversations through Redis.
+
+Each request opens its own connection, as behind a reverse proxy, so the turns of one
+conversation, and the copies of one Meta delivery, go to either process. The hand-off paths
+also run on this set-up (``tests/test_handoff_server.py``).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.content import LANGUAGES
+from tests.test_handoff_server import START, play, up_to_treatments
+from tests.test_messenger_channel import GREETING, Person, actions_of, envelope, post_webhook, responses, text_event
+from tests.test_whatsapp_channel import COST_QUESTION, SETTLE_S, exchange, new_wa_id, post, say, text_message, user_events
+from tests.test_whatsapp_channel import envelope as whatsapp_envelope
+
+pytestmark = pytest.mark.server
+
+COPIES = 4
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_both_processes_answer_turns_of_one_conversation(scaled_stack, sender, language):
+    stack, _ = scaled_stack
+    workers = stack.worker_pids()
+    assert len(workers) == 2
+    before = {pid: stack.cpu_ticks(pid) for pid in workers}
+    turns = up_to_treatments(language)
+    # Twice through the questions, cancelled in between (consent is kept): 14 turns.
+    cancel = ("annuler" if language == "fr" else "cancel", ["utter_form_cancelled"])
+    again = (START[language], ["utter_start_eligibility", "utter_ask_red_flags"])
+    play(stack, sender, turns + [cancel, again] + turns[2:], language)
+    busy = [pid for pid in workers if stack.cpu_ticks(pid) - before[pid] >= 5]
+    assert busy == workers, "each process should have handled some of the turns"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_messenger_message_delivered_several_times_is_answered_once(scaled_stack, fake_graph, language):
+    stack, _ = scaled_stack
+    person = Person(stack, fake_graph)
+    event = text_event(person.psid, COST_QUESTION[language])
+    assert responses(person.send(event)) == [("utter_faq/cost_france", language)]
+    for _ in range(COPIES - 1):
+        assert post_webhook(stack, envelope(event)).status_code == 200
+    person.say(GREETING[language])
+    time.sleep(SETTLE_S)
+    assert [event["text"] for event in user_events(stack, person.psid, 2)] == [COST_QUESTION[language], GREETING[language]]
+    assert actions_of(fake_graph.sent_to(person.psid)).count("typing_off") == 2
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_whatsapp_message_delivered_several_times_is_answered_once(scaled_stack, fake_graph, language):
+    stack, _ = scaled_stack
+    wa_id = new_wa_id()
+    payload = whatsapp_envelope(wa_id, [text_message(wa_id, COST_QUESTION[language])])
+    exchange(stack, fake_graph, wa_id, payload, 1)
+    for _ in range(COPIES - 1):
+        assert post(stack, payload).status_code == 200
+    other = "en" if language == "fr" else "fr"
+    say(stack, fake_graph, wa_id, COST_QUESTION[other], ["utter_faq/cost_france"], other)
+    assert len(user_events(stack, wa_id, 2)) == 2
