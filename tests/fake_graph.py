@@ -24,6 +24,8 @@ class GraphRequest:
     path: str
     headers: dict[str, str]
     body: dict[str, Any] = field(default_factory=dict)
+    # The client's address: requests that share it came over one kept-alive connection.
+    peer: tuple[str, int] | None = None
 
 
 class FakeGraphApi:
@@ -61,6 +63,9 @@ class FakeGraphApi:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # HTTP/1.1 keeps connections open, as the real Graph API does.
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
@@ -68,7 +73,7 @@ class FakeGraphApi:
                     body = json.loads(raw or b"{}")
                 except ValueError:
                     body = {"_unreadable": raw.decode("utf-8", "replace")}
-                status = fake._record(GraphRequest("POST", self.path, dict(self.headers), body))
+                status = fake._record(GraphRequest("POST", self.path, dict(self.headers), body, self.client_address[:2]))
                 answer = (
                     {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.{len(fake.requests)}"}]}
                     if body.get("messaging_product") == "whatsapp"

@@ -260,6 +260,8 @@ def test_a_faq_question_is_answered_in_its_language(person, fake_graph, language
     assert first.headers["Authorization"] == f"Bearer {PAGE_TOKEN}"
     sent = [request.body for request in fake_graph.sent_to(person.psid) if "message" in request.body]
     assert all(body["messaging_type"] == "RESPONSE" and body["recipient"] == {"id": person.psid} for body in sent)
+    # mark_seen, typing_on, the answer and typing_off over one kept-alive connection.
+    assert len({request.peer for request in fake_graph.sent_to(person.psid)}) == 1
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -20,8 +20,9 @@ from bot.channels.delivery import (
     SharedRecentIds,
     recent_ids,
 )
-from bot.channels.meta import graph_url, signature_is_valid, verification_reply
+from bot.channels.meta import close_graph_session, graph_url, post_to_graph, signature_is_valid, verification_reply
 from bot.servers import free_port
+from tests.fake_graph import FakeGraphApi
 
 SECRET = "app-secret"
 BODY = b'{"object": "page", "entry": []}'
@@ -148,3 +149,19 @@ def test_when_redis_fails_the_process_s_own_memory_is_used_and_it_is_logged(monk
     recent = recent_ids("whatsapp")
     assert [recent.seen("w.1"), recent.seen("w.1"), recent.seen("w.2")] == [False, True, False]
     assert "whatsapp: Redis unavailable (ConnectionError)" in caplog.text
+
+
+# --- Sending: one kept-alive connection to the Graph API ------------------------------------
+
+async def test_graph_api_calls_share_one_connection_until_the_session_is_closed(fake_graph: FakeGraphApi, monkeypatch):
+    monkeypatch.setenv("SOS_GRAPH_API_URL", fake_graph.url)
+    recipient = "psid-connection-test"
+    payload = {"recipient": {"id": recipient}, "sender_action": "typing_on"}
+    for _ in range(3):
+        assert await post_to_graph("me/messages", "token", payload, "test")
+    await close_graph_session()
+    assert await post_to_graph("me/messages", "token", payload, "test")
+    await close_graph_session()
+    peers = [request.peer for request in fake_graph.sent_to(recipient)]
+    assert len(peers) == 4
+    assert len(set(peers[:3])) == 1 and peers[3] != peers[0]

@@ -252,6 +252,10 @@ def test_a_faq_question_is_answered_in_its_language(stack, fake_graph, language)
     assert user["input_channel"] == "whatsapp"
     assert user["metadata"]["phone"] == f"+{wa_id}"
     assert user["metadata"]["profile_name"] == "Marie Tremblay"
+    other = "en" if language == "fr" else "fr"
+    say(stack, fake_graph, wa_id, COST_QUESTION[other], ["utter_faq/cost_france"], other)
+    # Both answers over one kept-alive connection.
+    assert len({request.peer for request in fake_graph.sent_to(wa_id)}) == 1
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

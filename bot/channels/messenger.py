@@ -33,6 +33,7 @@ from bot.channels.delivery import BackgroundWork, ConversationTurns, recent_ids
 from bot.channels.limits import cut_user_text, short_title, split_text
 from bot.channels.meta import (
     UNSUPPORTED_REPLY,
+    close_graph_session,
     in_language,
     post_to_graph,
     read_signed_body,
@@ -435,6 +436,7 @@ class MessengerInput(FacebookInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Health, the subscription handshake and the event webhook."""
         webhook = Blueprint("sos_messenger_webhook", __name__)
+        webhook.listener("after_server_stop")(close_graph_session)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -6,11 +6,13 @@ Graph API (the tests' local fake); it is ``https://graph.facebook.com`` in produ
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
 import os
+import weakref
 from typing import Any
 
 import aiohttp
@@ -100,17 +102,47 @@ def read_signed_body(request: Request, app_secret: str, channel: str) -> dict[st
     return payload
 
 
+# One HTTP session per event loop for every Graph API call, so that the connections to Meta
+# (and their TLS handshakes) are reused from one reply to the next.
+_graph_sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def graph_session() -> aiohttp.ClientSession:
+    """The running event loop's session for the Graph API, opened on first use."""
+    loop = asyncio.get_running_loop()
+    session = _graph_sessions.get(loop)
+    if session is None or session.closed:
+        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SEND_TIMEOUT_S))
+        _graph_sessions[loop] = session
+    return session
+
+
+async def close_graph_session(*_listener_args: Any) -> None:
+    """Closes the running event loop's Graph API session, if it has one.
+
+    The channels register it as a Sanic ``after_server_stop`` listener (hence the ignored
+    arguments, the app and the loop).
+    """
+    session = _graph_sessions.pop(asyncio.get_running_loop(), None)
+    if session is not None:
+        await session.close()
+
+
 async def post_to_graph(path: str, token: str, payload: dict[str, Any], channel: str) -> bool:
     """Sends one message to the Graph API; a failure is logged (never raised) and returns False."""
     try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SEND_TIMEOUT_S)) as session:
-            async with session.post(
-                graph_url(path), json=payload, headers={"Authorization": f"Bearer {token}"}
-            ) as reply:
-                if reply.status >= 400:
-                    logger.error("%s send failed with HTTP %d: %s", channel, reply.status, (await reply.text())[:500])
-                    return False
-                return True
+        async with graph_session().post(
+            graph_url(path), json=payload, headers={"Authorization": f"Bearer {token}"}
+        ) as reply:
+            # Read to the end, so the connection goes back to the pool.
+            answer = await reply.read()
+            if reply.status >= 400:
+                logger.error("%s send failed with HTTP %d: %s", channel, reply.status,
+                             answer.decode("utf-8", "replace")[:500])
+                return False
+            return True
     except (aiohttp.ClientError, TimeoutError) as error:
         logger.error("%s send failed: %s", channel, error)
         return False

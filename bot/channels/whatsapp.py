@@ -35,6 +35,7 @@ from bot.channels.delivery import BackgroundWork, ConversationTurns, recent_ids
 from bot.channels.limits import cut_user_text, short_title, split_text
 from bot.channels.meta import (
     UNSUPPORTED_REPLY,
+    close_graph_session,
     in_language,
     post_to_graph,
     read_signed_body,
@@ -442,6 +443,7 @@ class WhatsAppInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The webhook's routes: health, the handshake (GET) and the deliveries (POST)."""
         webhook = Blueprint("whatsapp_webhook", __name__)
+        webhook.listener("after_server_stop")(close_graph_session)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
