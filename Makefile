@@ -17,11 +17,15 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 # Conversations stay in the server's memory (one process) unless SOS_REDIS_HOST names a Redis
 # server: then they and their locks are kept there, and SANIC_WORKERS processes share them.
+# Each process then computes on one thread, so that they do not compete for the same cores.
 ifdef SOS_REDIS_HOST
 ENDPOINTS ?= endpoints-redis.yml
 export SANIC_WORKERS ?= 2
 export SOS_REDIS_PORT ?= 6379
 export SOS_REDIS_PASSWORD ?=
+export TF_INTER_OP_PARALLELISM_THREADS ?= 1
+export TF_INTRA_OP_PARALLELISM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
 else
 ENDPOINTS ?= endpoints.yml
 endif

@@ -45,6 +45,9 @@ TARGETS = {
 LATENCY_REQUESTS_ONE_CLIENT = 200
 LATENCY_CLIENTS = 10
 LATENCY_REQUESTS_PER_CLIENT = 40
+# The 10-client load is run this many times and its percentiles taken over all the requests:
+# on this machine one run's p95 (its 20 slowest of 400) varies by a fifth from run to run.
+LATENCY_RUNS_10_CLIENTS = 3
 # The deployment set-up: one Rasa server process per core of this machine's 2.
 SCALED_WORKERS = 2
 # A client starts a new conversation every few messages, as patients do: the server's
@@ -162,12 +165,17 @@ def measure_latency(stack: RasaStack) -> dict[str, float]:
     messages = [e for language in LANGUAGES for examples in heldout_examples()[language].values() for e in examples]
     url = f"{stack.base_url}/webhooks/rest/webhook"
     single = asyncio.run(_load(url, 1, LATENCY_REQUESTS_ONE_CLIENT, messages))
-    concurrent = asyncio.run(_load(url, LATENCY_CLIENTS, LATENCY_REQUESTS_PER_CLIENT, messages[::-1]))
+    runs = [
+        asyncio.run(_load(url, LATENCY_CLIENTS, LATENCY_REQUESTS_PER_CLIENT, messages[::-1]))
+        for _ in range(LATENCY_RUNS_10_CLIENTS)
+    ]
+    concurrent = [latency for run in runs for latency in run]
     return {
         "p50_ms_1_client": statistics.median(single),
         "p95_ms_1_client": percentile(single, 0.95),
         "p50_ms_10_clients": statistics.median(concurrent),
         "p95_ms_10_clients": percentile(concurrent, 0.95),
+        "p95_ms_10_clients_each_run": [percentile(run, 0.95) for run in runs],
         "requests_1_client": len(single),
         "requests_10_clients": len(concurrent),
     }
@@ -218,6 +226,9 @@ def verdicts(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         rows.append((f"REST p50 / p95, 1 client, {setup}", f"{figures['p50_ms_1_client']:.1f} / {figures['p95_ms_1_client']:.1f} ms", None))
     rows.append(("REST p50 / p95, 10 clients, 1 process", f"{single['p50_ms_10_clients']:.1f} / {single['p95_ms_10_clients']:.1f} ms", None))
     rows.append((f"REST p50 / p95, 10 clients, {workers} (deployment)", f"{scaled['p50_ms_10_clients']:.1f} / {scaled['p95_ms_10_clients']:.1f} ms", scaled["p95_ms_10_clients"] < TARGETS["p95_ms_10_clients"]))
+    for setup, figures in (("1 process", single), (workers, scaled)):
+        each = ", ".join(f"{p95:.0f}" for p95 in figures["p95_ms_10_clients_each_run"])
+        rows.append((f"  p95 of each 10-client run, {setup}", f"{each} ms", None))
     if report["training_s"] is None:
         rows.append(("full training time", "not measured (--no-train)", None))
     else:

@@ -20,6 +20,13 @@ import requests
 
 PROJECT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 240
+# With one server process per core, each computes on one thread (TensorFlow, OpenMP/BLAS):
+# their default thread pools would make the processes compete for the same cores.
+ONE_THREAD_EACH = {
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+}
 
 
 def free_port() -> int:
@@ -116,13 +123,19 @@ class RasaStack:
             env: Extra environment for both servers, such as ``SOS_DATABASE_URL``.
             redis: A running Redis: conversations and their locks are kept there
                 (``endpoints-redis.yml``) instead of in the server's memory.
-            workers: Rasa server processes (``SANIC_WORKERS``); more than one needs ``redis``.
+            workers: Rasa server processes (``SANIC_WORKERS``); more than one needs ``redis``,
+                and each then computes on one thread (``ONE_THREAD_EACH``).
         """
         if workers > 1 and redis is None:
             raise ValueError("several Rasa workers must share their conversations through Redis")
         self.model = model
         self.workers = workers
-        self.env = {**(env or {}), **(redis.env if redis else {}), "SANIC_WORKERS": str(workers)}
+        self.env = {
+            **(ONE_THREAD_EACH if workers > 1 else {}),
+            **(env or {}),
+            **(redis.env if redis else {}),
+            "SANIC_WORKERS": str(workers),
+        }
         self.endpoints = "endpoints-redis.yml" if redis else "endpoints.yml"
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="sos-stack-"))
         self.rasa_port = free_port()
