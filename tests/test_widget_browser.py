@@ -312,6 +312,43 @@ def test_a_conversation_from_the_keyboard_across_pages_to_a_hand_off(stack, site
     expect(page.locator(LAUNCHER)).to_be_focused()
 
 
+# --- The deployment set-up: two server processes sharing conversations through Redis ------------
+
+@pytest.fixture(scope="module")
+def scaled_site(scaled_stack: tuple[RasaStack, str]) -> Iterator[WebPage]:
+    """The demo pages, talking to two Rasa server processes that share conversations in Redis."""
+    stack, _ = scaled_stack
+    with WebPage(stack.base_url) as page:
+        yield page
+
+
+def test_with_two_server_processes_a_hand_off_goes_on_from_page_to_page(scaled_stack, scaled_site, new_page):
+    stack, database_url = scaled_stack
+    page = new_page()
+    page.goto(scaled_site.url)
+    page.locator(LAUNCHER).click()
+    email = f"widget-scaled-{uuid.uuid4().hex[:8]}@example.ca"
+    steps = [
+        ("je veux parler à quelqu'un", ["utter_request_human", "utter_ask_health_consent"]),
+        ("Oui, j'accepte", ["utter_ask_contact_name"]),
+        ("Josée Gagnon", ["utter_ask_contact_details"]),
+        (email, ["utter_ask_callback_time"]),
+        ("Le matin", ["utter_handoff_done"]),
+    ]
+    # Every page opens its own websocket connection, which either process may accept: the
+    # questions must go on from the conversation kept in Redis.
+    for number, (text, names) in enumerate(steps):
+        if number:
+            link = "Nos services" if number % 2 else "Accueil"
+            page.get_by_role("link", name=link, exact=True).click()
+            expect(page.locator(PANEL)).to_be_visible()
+        turn(page, text, names, "fr")
+    session_id = stored(page)["sessionId"]
+    (lead,) = leads_where(database_url, Lead.email == email, wait_s=10)
+    assert (lead.channel, lead.language, lead.conversation_id) == ("socketio", "fr", session_id)
+    assert lead.name == "Josée Gagnon" and lead.callback_time == "morning"
+
+
 # --- Against a scripted Socket.IO server ---------------------------------------------------------
 
 class FakeRasa:
