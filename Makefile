@@ -20,7 +20,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # Each process then computes on one thread, so that they do not compete for the same cores.
 ifdef SOS_REDIS_HOST
 ENDPOINTS ?= endpoints-redis.yml
-export SANIC_WORKERS ?= 2
+export SANIC_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 export SOS_REDIS_PORT ?= 6379
 export SOS_REDIS_PASSWORD ?=
 export TF_INTER_OP_PARALLELISM_THREADS ?= 1

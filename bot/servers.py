@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import requests
 
 PROJECT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 240
+RASA_READY_LINE = "Rasa server is up and running."
 # With one server process per core, each computes on one thread (TensorFlow, OpenMP/BLAS):
 # their default thread pools would make the processes compete for the same cores.
 ONE_THREAD_EACH = {
@@ -57,6 +59,8 @@ class RedisServer:
     variables ``endpoints-redis.yml`` reads.
     """
 
+    VARIABLES = ("SOS_REDIS_HOST", "SOS_REDIS_PORT", "SOS_REDIS_PASSWORD")
+
     def __init__(self, log_dir: Path | None = None) -> None:
         """Prepares the server; nothing starts before ``__enter__``."""
         self.port = free_port()
@@ -66,7 +70,7 @@ class RedisServer:
     @property
     def env(self) -> dict[str, str]:
         """The environment that points ``endpoints-redis.yml`` at this server."""
-        return {"SOS_REDIS_HOST": "127.0.0.1", "SOS_REDIS_PORT": str(self.port), "SOS_REDIS_PASSWORD": ""}
+        return dict(zip(self.VARIABLES, ("127.0.0.1", str(self.port), "")))
 
     def __enter__(self) -> RedisServer:
         """Starts the server and waits until it answers PING."""
@@ -76,13 +80,14 @@ class RedisServer:
         log = self.log_dir / "redis.log"
         self.process = subprocess.Popen(
             [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(self.log_dir)],
-            stdout=log.open("w"), stderr=subprocess.STDOUT,
+             "--dir", str(self.log_dir), "--logfile", str(log)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"redis-server exited with {self.process.returncode}:\n{log.read_text()[-2000:]}")
+                written = log.read_text(errors="replace") if log.exists() else ""
+                raise RuntimeError(f"redis-server exited with {self.process.returncode}:\n{written[-2000:]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
                     sock.sendall(b"PING\r\n")
@@ -136,17 +141,22 @@ class RasaStack:
             **(redis.env if redis else {}),
             "SANIC_WORKERS": str(workers),
         }
+        # Without ``redis``, a Redis named by the caller's environment is not used either.
+        self.unset = set() if redis else set(RedisServer.VARIABLES)
         self.endpoints = "endpoints-redis.yml" if redis else "endpoints.yml"
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="sos-stack-"))
         self.rasa_port = free_port()
         self.actions_port = free_port()
         self.base_url = f"http://127.0.0.1:{self.rasa_port}"
         self._processes: list[subprocess.Popen] = []
+        self._logs: list[IO[bytes]] = []
 
     def _start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
-        log = self.log_dir / f"{name}.log"
+        log = (self.log_dir / f"{name}.log").open("wb")
+        self._logs.append(log)
+        # A process group of its own: stopping it also stops the Sanic workers it forked.
         process = subprocess.Popen(
-            command, cwd=PROJECT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+            command, cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self._processes.append(process)
         return process
@@ -154,7 +164,7 @@ class RasaStack:
     def __enter__(self) -> RasaStack:
         """Starts both servers and waits until they answer."""
         env = {
-            **os.environ,
+            **{name: value for name, value in os.environ.items() if name not in self.unset},
             **self.env,
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
         }
@@ -175,20 +185,26 @@ class RasaStack:
         try:
             _wait_until_ready(f"http://127.0.0.1:{self.actions_port}/health", actions, self.log_dir / "actions.log")
             _wait_until_ready(f"{self.base_url}/status", self.rasa, self.log_dir / "rasa.log")
+            # /status answers as soon as one worker is up; each loads the model on its own.
+            _wait_for_log(self.log_dir / "rasa.log", RASA_READY_LINE, self.workers, self.rasa)
         except Exception:
             self.__exit__(None, None, None)
             raise
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        """Stops both servers."""
+        """Stops both servers, and whatever is left of their process groups."""
         for process in self._processes:
-            process.terminate()
+            _signal_group(process, signal.SIGTERM)
         for process in self._processes:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                process.kill()
+                pass
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+        for log in self._logs:
+            log.close()
 
     def chat(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Sends one message through the REST channel and returns the bot's messages."""
@@ -218,6 +234,25 @@ class RasaStack:
     def resident_memory_mb(self) -> float:
         """Returns the resident memory of the Rasa server's processes (its workers too), in MiB."""
         return sum(_resident_kib(pid) for pid in _process_tree(self.rasa.pid)) / 1024
+
+
+def _signal_group(process: subprocess.Popen, sent: signal.Signals) -> None:
+    """Sends ``sent`` to the process group ``process`` leads (gone already: nothing to do)."""
+    try:
+        os.killpg(process.pid, sent)
+    except ProcessLookupError:
+        pass
+
+
+def _wait_for_log(log: Path, line: str, count: int, process: subprocess.Popen) -> None:
+    """Waits until ``log`` holds ``line`` ``count`` times."""
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while log.read_text(errors="replace").count(line) < count:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[:4]} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{count} x {line!r} not in {log} after {READY_TIMEOUT_S} s")
+        time.sleep(0.5)
 
 
 def _process_tree(pid: int) -> list[int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 from types import SimpleNamespace
 
 import pytest
@@ -134,7 +135,9 @@ def test_a_message_seen_by_one_process_is_seen_by_the_other(redis_server, monkey
     # Another channel's ids are apart; no id is never seen.
     assert not recent_ids("whatsapp").seen("m.1")
     assert not second.seen(None) and not second.seen(None)
-    ttl = redis.Redis(host="127.0.0.1", port=redis_server.port, db=SEEN_IDS_DB).ttl("sos:seen:facebook:m.1")
+    keys = redis.Redis(host="127.0.0.1", port=redis_server.port, db=SEEN_IDS_DB).keys("sos:seen:facebook:*")
+    assert keys == [b"sos:seen:facebook:" + hashlib.sha256(b"m.1").hexdigest().encode()]  # no id in clear
+    ttl = redis.Redis(host="127.0.0.1", port=redis_server.port, db=SEEN_IDS_DB).ttl(keys[0])
     assert 0 < ttl <= SEEN_IDS_TTL_S
 
 
@@ -165,3 +168,36 @@ async def test_graph_api_calls_share_one_connection_until_the_session_is_closed(
     peers = [request.peer for request in fake_graph.sent_to(recipient)]
     assert len(peers) == 4
     assert len(set(peers[:3])) == 1 and peers[3] != peers[0]
+
+
+async def _closing_server(answer_from: int) -> tuple[asyncio.AbstractServer, list[int]]:
+    """A server that closes the first ``answer_from - 1`` connections before answering, then
+    answers 200 (as a kept-alive connection closed by Meta meanwhile would fail)."""
+    connections: list[int] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(len(connections) + 1)
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+        length = int(head.split("content-length:", 1)[1].split("\r\n", 1)[0])
+        await reader.readexactly(length)  # all of the request, so that closing sends no reset
+        if connections[-1] >= answer_from:
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+            await writer.drain()
+        writer.close()
+
+    return await asyncio.start_server(handle, "127.0.0.1", 0), connections
+
+
+@pytest.mark.parametrize(("answer_from", "sent"), [(2, True), (3, False)])
+async def test_a_connection_closed_before_the_answer_is_tried_once_more(monkeypatch, caplog, answer_from, sent):
+    caplog.set_level(logging.INFO, logger="bot.channels.meta")
+    server, connections = await _closing_server(answer_from)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("SOS_GRAPH_API_URL", f"http://127.0.0.1:{port}")
+    async with server:
+        result = await post_to_graph("me/messages", "token", {"recipient": {"id": "p"}}, "test")
+        await close_graph_session()
+    assert result is sent
+    assert connections == [1, 2]  # never a third try
+    assert "closed a kept-alive connection, sending again" in caplog.text
+    assert ("test send failed" in caplog.text) is not sent

@@ -7,6 +7,7 @@ channels acknowledge at once and answer in the background; these keep that safe.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 from collections import OrderedDict
@@ -73,8 +74,10 @@ class SharedRecentIds:
         if not message_id:
             return False
         local = self._local.seen(message_id)
+        # A digest, not the id: WhatsApp's ids carry the sender's phone number.
+        key = self.prefix + hashlib.sha256(message_id.encode("utf-8", "surrogateescape")).hexdigest()
         try:
-            first = self.client.set(self.prefix + message_id, 1, nx=True, ex=SEEN_IDS_TTL_S)
+            first = self.client.set(key, 1, nx=True, ex=SEEN_IDS_TTL_S)
         except redis.RedisError as error:
             logger.warning("%s: Redis unavailable (%s), redeliveries are recognised by this process only",
                            self.channel, type(error).__name__)

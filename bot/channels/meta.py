@@ -12,7 +12,6 @@ import hmac
 import json
 import logging
 import os
-import weakref
 from typing import Any
 
 import aiohttp
@@ -104,14 +103,14 @@ def read_signed_body(request: Request, app_secret: str, channel: str) -> dict[st
 
 # One HTTP session per event loop for every Graph API call, so that the connections to Meta
 # (and their TLS handshakes) are reused from one reply to the next.
-_graph_sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession] = (
-    weakref.WeakKeyDictionary()
-)
+_graph_sessions: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
 
 
 def graph_session() -> aiohttp.ClientSession:
     """The running event loop's session for the Graph API, opened on first use."""
     loop = asyncio.get_running_loop()
+    for stale in [other for other in _graph_sessions if other.is_closed()]:
+        del _graph_sessions[stale]
     session = _graph_sessions.get(loop)
     if session is None or session.closed:
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SEND_TIMEOUT_S))
@@ -131,18 +130,29 @@ async def close_graph_session(*_listener_args: Any) -> None:
 
 
 async def post_to_graph(path: str, token: str, payload: dict[str, Any], channel: str) -> bool:
-    """Sends one message to the Graph API; a failure is logged (never raised) and returns False."""
-    try:
-        async with graph_session().post(
-            graph_url(path), json=payload, headers={"Authorization": f"Bearer {token}"}
-        ) as reply:
-            # Read to the end, so the connection goes back to the pool.
-            answer = await reply.read()
-            if reply.status >= 400:
-                logger.error("%s send failed with HTTP %d: %s", channel, reply.status,
-                             answer.decode("utf-8", "replace")[:500])
+    """Sends one message to the Graph API; a failure is logged (never raised) and returns False.
+
+    A kept-alive connection that Meta closed meanwhile fails before any answer: the message is
+    then sent once more, on a new connection.
+    """
+    for attempt in (1, 2):
+        try:
+            async with graph_session().post(
+                graph_url(path), json=payload, headers={"Authorization": f"Bearer {token}"}
+            ) as reply:
+                # Read to the end, so the connection goes back to the pool.
+                answer = await reply.read()
+                if reply.status >= 400:
+                    logger.error("%s send failed with HTTP %d: %s", channel, reply.status,
+                                 answer.decode("utf-8", "replace")[:500])
+                    return False
+                return True
+        except aiohttp.ServerDisconnectedError as error:
+            if attempt == 2:
+                logger.error("%s send failed: %s", channel, error)
                 return False
-            return True
-    except (aiohttp.ClientError, TimeoutError) as error:
-        logger.error("%s send failed: %s", channel, error)
-        return False
+            logger.info("%s: the Graph API closed a kept-alive connection, sending again", channel)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.error("%s send failed: %s", channel, error)
+            return False
+    return False
