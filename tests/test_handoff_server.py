@@ -3,8 +3,8 @@
 Every path runs in French and in English, against the embedded SQLite default, against a
 real PostgreSQL server, and in the deployment set-up: PostgreSQL for the leads, two Rasa
 server processes sharing the conversations through a real Redis server (every request opens
-its own connection, so the turns of one conversation go to either process: see
-``tests/test_scaled_server.py``). One test stops
+its own connection, so a turn may go to either process; ``tests/test_scaled_server.py``
+loads both at once so that they do). One test stops
 PostgreSQL in the middle of the conversation.
 """
 
