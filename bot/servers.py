@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,18 +39,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_ready(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
+def _wait_until(ready: Callable[[], bool], what: str, process: subprocess.Popen, log: Path,
+                timeout: float = READY_TIMEOUT_S, pause: float = 0.5) -> None:
+    """Waits until ``ready()`` holds; fails as soon as ``process`` exits, or after ``timeout``,
+    with the end of its ``log``."""
+    deadline = time.monotonic() + timeout
+    while True:
         if process.poll() is not None:
-            raise RuntimeError(f"{url} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready after {READY_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"{what}: exited with {process.returncode}:\n{_tail(log)}")
+        if ready():
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not ready after {timeout} s:\n{_tail(log)}")
+        time.sleep(pause)
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:] if log.exists() else ""
+
+
+def _answers(url: str) -> bool:
+    """Whether ``url`` answers a GET with a success status."""
+    try:
+        return requests.get(url, timeout=2).ok
+    except requests.RequestException:
+        return False
 
 
 class RedisServer:
@@ -83,21 +97,21 @@ class RedisServer:
              "--dir", str(self.log_dir), "--logfile", str(log)],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                written = log.read_text(errors="replace") if log.exists() else ""
-                raise RuntimeError(f"redis-server exited with {self.process.returncode}:\n{written[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.1)
-        self.__exit__(None, None, None)
-        raise TimeoutError(f"redis-server not ready on port {self.port}")
+        try:
+            _wait_until(self._answers_ping, f"redis-server on port {self.port}", self.process, log,
+                        timeout=30, pause=0.1)
+        except Exception:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _answers_ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
 
     def __exit__(self, *exc_info: Any) -> None:
         """Stops the server."""
@@ -183,10 +197,12 @@ class RasaStack:
             env,
         )
         try:
-            _wait_until_ready(f"http://127.0.0.1:{self.actions_port}/health", actions, self.log_dir / "actions.log")
-            _wait_until_ready(f"{self.base_url}/status", self.rasa, self.log_dir / "rasa.log")
+            actions_url, rasa_log = f"http://127.0.0.1:{self.actions_port}/health", self.log_dir / "rasa.log"
+            _wait_until(lambda: _answers(actions_url), actions_url, actions, self.log_dir / "actions.log")
+            _wait_until(lambda: _answers(f"{self.base_url}/status"), f"{self.base_url}/status", self.rasa, rasa_log)
             # /status answers as soon as one worker is up; each loads the model on its own.
-            _wait_for_log(self.log_dir / "rasa.log", RASA_READY_LINE, self.workers, self.rasa)
+            _wait_until(lambda: _count_in(rasa_log, RASA_READY_LINE) >= self.workers,
+                        f"{self.workers} Rasa worker(s)", self.rasa, rasa_log)
         except Exception:
             self.__exit__(None, None, None)
             raise
@@ -244,15 +260,9 @@ def _signal_group(process: subprocess.Popen, sent: signal.Signals) -> None:
         pass
 
 
-def _wait_for_log(log: Path, line: str, count: int, process: subprocess.Popen) -> None:
-    """Waits until ``log`` holds ``line`` ``count`` times."""
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while log.read_text(errors="replace").count(line) < count:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[:4]} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{count} x {line!r} not in {log} after {READY_TIMEOUT_S} s")
-        time.sleep(0.5)
+def _count_in(log: Path, line: str) -> int:
+    """How many times ``line`` is in ``log``."""
+    return log.read_text(errors="replace").count(line)
 
 
 def _process_tree(pid: int) -> list[int]:

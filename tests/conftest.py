@@ -28,6 +28,23 @@ CHANNEL_ENV = {
 _senders = itertools.count()
 
 
+def server_env(
+    tmp_path_factory: pytest.TempPathFactory,
+    folder: str,
+    database_url: str | None = None,
+    graph: FakeGraphApi | None = None,
+) -> dict[str, str]:
+    """The environment of a test stack: its data (and spool) in a new temporary ``folder``,
+    leads in SQLite there unless ``database_url`` names another database, spooled leads
+    retried every second, and with ``graph`` the channels' test settings and Meta's fake."""
+    env = {"SOS_DATA_DIR": str(tmp_path_factory.mktemp(folder)), "SOS_SPOOL_RETRY_SECONDS": "1"}
+    if database_url:
+        env["SOS_DATABASE_URL"] = database_url
+    if graph:
+        env.update({"SOS_GRAPH_API_URL": graph.url, "SANIC_REQUEST_MAX_SIZE": "1048576", **CHANNEL_ENV})
+    return env
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The model for the project's current data and config (trained only if missing)."""
@@ -48,14 +65,7 @@ def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, fake_gr
     Leads go to an SQLite file in a temporary folder (the embedded default); the Messenger and
     WhatsApp channels get the test credentials and send to the fake Graph API.
     """
-    data_dir = tmp_path_factory.mktemp("data")
-    env = {
-        "SOS_DATA_DIR": str(data_dir),
-        "SOS_SPOOL_RETRY_SECONDS": "1",
-        "SOS_GRAPH_API_URL": fake_graph.url,
-        "SANIC_REQUEST_MAX_SIZE": "1048576",
-        **CHANNEL_ENV,
-    }
+    env = server_env(tmp_path_factory, "data", graph=fake_graph)
     with RasaStack(trained_model, tmp_path_factory.mktemp("stack"), env) as running:
         yield running
 
@@ -85,16 +95,17 @@ def scaled_stack(
     server; leads go to a real PostgreSQL server; the channels are configured as in ``stack``.
     """
     with postgres_or_skip() as postgres:
-        env = {
-            "SOS_DATA_DIR": str(tmp_path_factory.mktemp("scaled-data")),
-            "SOS_DATABASE_URL": postgres.url,
-            "SOS_SPOOL_RETRY_SECONDS": "1",
-            "SOS_GRAPH_API_URL": fake_graph.url,
-            "SANIC_REQUEST_MAX_SIZE": "1048576",
-            **CHANNEL_ENV,
-        }
+        env = server_env(tmp_path_factory, "scaled-data", postgres.url, fake_graph)
         with RasaStack(trained_model, tmp_path_factory.mktemp("scaled-stack"), env, redis=redis_server, workers=2) as running:
             yield running, postgres.url
+
+
+@pytest.fixture
+def redis_env(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> RedisServer:
+    """The test's Redis, named by ``SOS_REDIS_*`` in this process's environment."""
+    for name, value in redis_server.env.items():
+        monkeypatch.setenv(name, value)
+    return redis_server
 
 
 @pytest.fixture

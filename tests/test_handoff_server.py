@@ -18,6 +18,7 @@ from actions.leads.models import Lead
 from actions.leads.settings import LeadSettings
 from bot.content import LANGUAGES, normalise, text_index, training_examples
 from bot.servers import RasaStack
+from tests.conftest import server_env
 from tests.postgres import PostgresServer, postgres_or_skip
 from tests.lead_rows import leads_where
 
@@ -90,14 +91,6 @@ def postgres():
         yield server
 
 
-def _postgres_env(server: PostgresServer, tmp_path_factory) -> dict[str, str]:
-    return {
-        "SOS_DATA_DIR": str(tmp_path_factory.mktemp("pg-data")),
-        "SOS_DATABASE_URL": server.url,
-        "SOS_SPOOL_RETRY_SECONDS": "1",
-    }
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql", "postgresql+redis-2-workers"])
 def lead_stack(request, trained_model, tmp_path_factory):
     """A stack and the URL of its lead database, for each supported database and set-up."""
@@ -106,7 +99,7 @@ def lead_stack(request, trained_model, tmp_path_factory):
         yield stack, LeadSettings.from_env(stack.env).database_url
     elif request.param == "postgresql":
         server: PostgresServer = request.getfixturevalue("postgres")
-        with RasaStack(trained_model, tmp_path_factory.mktemp("pg-stack"), _postgres_env(server, tmp_path_factory)) as running:
+        with RasaStack(trained_model, tmp_path_factory.mktemp("pg-stack"), server_env(tmp_path_factory, "pg-data", server.url)) as running:
             yield running, server.url
     else:
         yield request.getfixturevalue("scaled_stack")
@@ -175,11 +168,7 @@ def test_the_same_person_twice_updates_one_lead(lead_stack, sender, language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_lead_is_kept_while_postgresql_is_down(postgres, trained_model, tmp_path_factory, sender, language):
-    env = {
-        "SOS_DATA_DIR": str(tmp_path_factory.mktemp("outage")),
-        "SOS_DATABASE_URL": postgres.url,
-        "SOS_SPOOL_RETRY_SECONDS": "1",
-    }
+    env = server_env(tmp_path_factory, "outage", postgres.url)
     email = new_email()
     with RasaStack(trained_model, tmp_path_factory.mktemp("outage-stack"), env) as stack:
         ask_human = "parler à un coordonnateur" if language == "fr" else "talk to a coordinator"

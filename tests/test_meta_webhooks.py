@@ -126,9 +126,8 @@ async def test_background_work_is_kept_until_it_ends_and_a_failure_is_logged(cap
 
 # --- With several server processes: the ids in a real Redis ---------------------------------
 
-def test_a_message_seen_by_one_process_is_seen_by_the_other(redis_server, monkeypatch):
-    for name, value in redis_server.env.items():
-        monkeypatch.setenv(name, value)
+def test_a_message_seen_by_one_process_is_seen_by_the_other(redis_env):
+    redis_server = redis_env
     first, second = recent_ids("facebook"), recent_ids("facebook")
     assert isinstance(first, SharedRecentIds)
     assert [first.seen("m.1"), second.seen("m.1"), first.seen("m.1")] == [False, True, True]

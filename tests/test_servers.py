@@ -21,10 +21,9 @@ ONE_DAY_S = 86400
 
 
 @pytest.fixture
-def redis_endpoints(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> AvailableEndpoints:
+def redis_endpoints(redis_env: RedisServer, monkeypatch: pytest.MonkeyPatch) -> AvailableEndpoints:
     """``endpoints-redis.yml`` read as the Rasa server reads it, pointed at the test's Redis."""
-    for name, value in {**redis_server.env, "ACTION_ENDPOINT_URL": "http://127.0.0.1:1/webhook"}.items():
-        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:1/webhook")
     return AvailableEndpoints.read_endpoints(str(PROJECT / "endpoints-redis.yml"))
 
 
@@ -68,3 +67,4 @@ def test_the_redis_server_stops_with_its_block(redis_server, tmp_path):
     assert server.process.poll() is not None
     with pytest.raises(redis.ConnectionError):
         redis.Redis(host="127.0.0.1", port=server.port, socket_connect_timeout=1).ping()
+
