@@ -54,6 +54,8 @@ SCALED_WORKERS = 2
 # cost per message grows with the length of the conversation it keeps in memory.
 CONVERSATION_TURNS = 8
 FALLBACK_RESPONSES = {"utter_default", "utter_out_of_scope"}
+# The first reply of a hand-off to a coordinator (actions/handoff.py, ActionRequestHuman).
+HANDOFF_RESPONSE = "utter_request_human"
 
 
 @dataclass
@@ -67,6 +69,8 @@ class LanguageScores:
     replies_right_language: int = 0
     oos_total: int = 0
     oos_fallback: int = 0
+    handoff_total: int = 0
+    handoff_started: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -114,6 +118,8 @@ def evaluate(stack: RasaStack) -> dict[str, LanguageScores]:
                     expected_language = requested_language(example) or language
                 score.replies += 1
                 score.replies_right_language += reply_language == expected_language
+                if reply_language != expected_language:
+                    score.errors.append({"message": example, "expected_language": expected_language, "got": name})
                 if intent.startswith("faq/"):
                     score.faq_total += 1
                     correct = name == f"utter_{intent}"
@@ -124,6 +130,12 @@ def evaluate(stack: RasaStack) -> dict[str, LanguageScores]:
                 elif intent == "out_of_scope":
                     score.oos_total += 1
                     score.oos_fallback += name in FALLBACK_RESPONSES
+                elif intent == "request_human":
+                    score.handoff_total += 1
+                    started = name == HANDOFF_RESPONSE
+                    score.handoff_started += started
+                    if not started:
+                        score.errors.append({"message": example, "expected": intent, "got": name})
     return scores
 
 
@@ -205,6 +217,8 @@ def run(train: bool) -> dict[str, Any]:
             "replies": score.replies,
             "oos_fallback_rate": score.oos_fallback / score.oos_total if score.oos_total else None,
             "oos_messages": score.oos_total,
+            "handoff_rate": score.handoff_started / score.handoff_total if score.handoff_total else None,
+            "handoff_requests": score.handoff_total,
             "errors": score.errors,
         }
     return report
@@ -220,6 +234,7 @@ def verdicts(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         rows.append((f"accuracy / BM25 ({language})", f"{scores['vs_bm25']:.2f}x", scores["vs_bm25"] >= TARGETS["vs_bm25"]))
         rows.append((f"replies in the right language ({language})", f"{scores['right_language']:.3f}", scores["right_language"] >= TARGETS["right_language"]))
         rows.append((f"out-of-scope -> fallback ({language})", f"{scores['oos_fallback_rate']:.3f}", None))
+        rows.append((f"requests for a person -> hand-off ({language})", f"{scores['handoff_rate']:.3f}", None))
     single, scaled = report["single_process"], report["scaled"]
     workers = f"{scaled['workers']} processes + Redis"
     for setup, figures in (("1 process", single), (workers, scaled)):

@@ -23,7 +23,7 @@ def _latency(p95: float) -> dict:
 
 def _report(fr_accuracy: float, scaled_p95: float, training_s: float | None) -> dict:
     language = {"faq_accuracy": fr_accuracy, "bm25_accuracy": 0.8, "vs_bm25": fr_accuracy / 0.8,
-                "right_language": 0.99, "oos_fallback_rate": 1.0}
+                "right_language": 0.99, "oos_fallback_rate": 1.0, "handoff_rate": 0.875}
     return {
         "training_s": training_s,
         "server_rss_mb": 1800.0, "server_rss_mb_after_load": 1900.0,
@@ -38,6 +38,7 @@ def test_the_latency_target_is_judged_on_the_deployment_set_up_only():
     assert rows["REST p50 / p95, 10 clients, 2 processes + Redis (deployment)"] == ("100.0 / 120.0 ms", True)
     assert rows["REST p50 / p95, 10 clients, 1 process"][1] is None
     assert rows["  p95 of each 10-client run, 1 process"] == ("395, 400, 405 ms", None)
+    assert rows["requests for a person -> hand-off (fr)"] == ("0.875", None)
     assert all(met is not False for _, met in rows.values())
 
 
