@@ -46,7 +46,7 @@ _FUNCTION_WORDS = {
     "en": {
         "the", "is", "are", "what", "whats", "what's", "how", "why", "does", "do", "can", "for",
         "in", "of", "and", "to", "my", "your", "you", "with", "after", "before", "about", "there",
-        "which", "who", "should", "will", "would", "it", "this", "that", "so", "get", "much", "many",
+        "which", "who", "should", "could", "will", "would", "it", "this", "that", "so", "get", "much", "many",
     },
 }
 _LONG_MESSAGE_WORDS = 3

@@ -27,6 +27,7 @@ _INPUT_GLOBS = (
     "data/**/*.yml",
     "bot/components/accent_folder.py",
     "bot/components/faq_reranker.py",
+    "bot/components/faq_selector.py",
     "bot/components/spacy_nlp.py",
     "bot/text.py",
 )

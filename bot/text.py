@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+# A word of folded text: letters, with an inner apostrophe (« aujourd'hui », « y'a »).
+WORD_PATTERN = r"[a-z]+(?:'[a-z]+)?"
+_WORD = re.compile(WORD_PATTERN)
 
 
 def fold(text: str) -> str:

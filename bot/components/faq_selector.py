@@ -1,0 +1,207 @@
+"""NLU component that chooses a FAQ answer with a linear classifier over character and word n-grams.
+
+It takes the place of Rasa's ``ResponseSelector`` for the ``faq`` retrieval intent and writes the
+same output (``response_selector.faq.response`` and ``ranking``), which ``FaqResponseGate``,
+``FaqReranker`` and Rasa's ``utter_faq`` action read.
+
+Why not the ResponseSelector: on the development set (``tests/nlu/dev_*.yml``, never the held-out
+set) a logistic regression over TF-IDF features of the folded text answered 0.986 of the French
+and 0.962 of the English questions, against 0.944 and 0.920 for the ResponseSelector with the BM25
+re-ranker. Character n-grams (inside word boundaries) carry typos, missing accents and « chu » /
+« y'a-tu »; word unigrams and bigrams carry the rare words that tell two neighbouring answers
+apart. It also trains in seconds and answers in well under a millisecond, where the selector's
+network took minutes to train and a sixth of the server's time per message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import joblib
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from typing_extensions import Self
+
+from bot.text import WORD_PATTERN, fold
+
+RESPONSE_SELECTOR = "response_selector"
+MODEL_FILE = "faq_selector.joblib"
+
+
+class FaqClassifier:
+    """Logistic regression from a question's TF-IDF n-grams to its answer's key."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Builds the untrained features and classifier from the component's settings."""
+        self.vectorizers = [
+            TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngram_range"]), sublinear_tf=True),
+            TfidfVectorizer(
+                analyzer="word", token_pattern=WORD_PATTERN, ngram_range=tuple(config["word_ngram_range"]), sublinear_tf=True
+            ),
+        ]
+        self.classifier = LogisticRegression(
+            C=float(config["C"]), max_iter=int(config["max_iter"]), multi_class="multinomial"
+        )
+
+    def fit(self, questions: list[str], keys: list[str]) -> None:
+        """Learns the answers' keys from their training questions."""
+        folded = [fold(question) for question in questions]
+        features = hstack([vectorizer.fit_transform(folded) for vectorizer in self.vectorizers]).tocsr()
+        self.classifier.fit(features, keys)
+        self._weights = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What is stored: the features and the classifier, not the derived weight matrix."""
+        return {**self.__dict__, "_weights": None}
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The classifier's coefficients as a (features x answers) row-major matrix.
+
+        scikit-learn's own ``predict_proba`` multiplies by ``coef_.T``, a column-major view
+        that SciPy copies whole (74 answers x 50,000 n-grams) at every call: 13 ms a message,
+        against a few microseconds for the rows of the message's n-grams here.
+        """
+        if getattr(self, "_weights", None) is None:
+            self._weights = np.ascontiguousarray(self.classifier.coef_.T)
+        return self._weights
+
+    @property
+    def keys(self) -> list[str]:
+        """The answers' keys, in the order of ``probabilities``."""
+        return list(self.classifier.classes_)
+
+    def features(self, text: str) -> csr_matrix:
+        """The n-gram features of ``text`` (one row)."""
+        folded = fold(text)
+        return hstack([vectorizer.transform([folded]) for vectorizer in self.vectorizers]).tocsr()
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """The probability of each answer key for ``text``."""
+        scores = (self.features(text) @ self.weights)[0] + self.classifier.intercept_
+        if len(scores) == 1:
+            # Two answers: scikit-learn keeps one row of coefficients, for the second answer.
+            scores = np.array([-scores[0], scores[0]])
+        return softmax(scores)
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Probabilities from a multinomial logistic regression's scores."""
+    exponentials = np.exp(scores - scores.max())
+    return exponentials / exponentials.sum()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LinearFaqSelector(GraphComponent):
+    """Selects the answer of a retrieval intent, as Rasa's ResponseSelector does."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The settings chosen on the development set (see the module's docstring)."""
+        return {
+            "retrieval_intent": "faq",
+            "char_ngram_range": [2, 5],
+            "word_ngram_range": [1, 2],
+            "C": 50.0,
+            "max_iter": 3000,
+            "ranking_length": 10,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: FaqClassifier | None = None,
+        retrieval_intents: list[str] | None = None,
+    ) -> None:
+        """Creates the selector, trained when ``model`` is given."""
+        self.config = config
+        self.retrieval_intent = str(config["retrieval_intent"])
+        self.ranking_length = int(config["ranking_length"])
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+        self.retrieval_intents = retrieval_intents or [self.retrieval_intent]
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> Self:
+        """A selector that has not been trained yet."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Learns every answer of the retrieval intent from its training questions.
+
+        Raises:
+            ValueError: if the retrieval intent has fewer than two answers with questions.
+        """
+        pairs = [
+            (example.get(TEXT), example.get(INTENT_RESPONSE_KEY))
+            for example in training_data.intent_examples
+            if example.get(INTENT) == self.retrieval_intent and example.get(INTENT_RESPONSE_KEY)
+        ]
+        if len({key for _, key in pairs}) < 2:
+            raise ValueError(
+                f"LinearFaqSelector needs training questions for at least two answers of "
+                f"'{self.retrieval_intent}', found {len({key for _, key in pairs})}."
+            )
+        model = FaqClassifier(self.config)
+        model.fit([text for text, _ in pairs], [key for _, key in pairs])
+        self.model = model
+        self.retrieval_intents = sorted(training_data.retrieval_intents)
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump({"model": model, "retrieval_intents": self.retrieval_intents}, directory / MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> Self:
+        """The trained selector, read back from the model's storage."""
+        with model_storage.read_from(resource) as directory:
+            stored = joblib.load(directory / MODEL_FILE)
+        return cls(config, model_storage, resource, stored["model"], stored["retrieval_intents"])
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Adds the best answer and the ranking of the most likely ones to each message."""
+        if self.model is None:
+            return messages
+        keys = self.model.keys
+        for message in messages:
+            probabilities = self.model.probabilities(message.get(TEXT) or "")
+            order = np.argsort(-probabilities, kind="stable")[: self.ranking_length]
+            ranking = [{"intent_response_key": keys[n], "confidence": float(probabilities[n])} for n in order]
+            best = ranking[0]
+            selection = {
+                "response": {
+                    "confidence": best["confidence"],
+                    "intent_response_key": best["intent_response_key"],
+                    "utter_action": f"utter_{best['intent_response_key']}",
+                },
+                "ranking": ranking,
+            }
+            properties = message.get(RESPONSE_SELECTOR) or {}
+            properties["all_retrieval_intents"] = self.retrieval_intents
+            properties[self.retrieval_intent] = selection
+            message.set(RESPONSE_SELECTOR, properties, add_to_output=True)
+        return messages
