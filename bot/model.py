@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,23 +22,22 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 MODELS = PROJECT / "models"
 PREFIX = "sos-"
-_INPUT_GLOBS = (
-    "config.yml",
-    "domain.yml",
+# The code that shapes training: pinned packages and the custom trained components.
+_CODE_GLOBS = (
     "requirements.lock",
-    "data/**/*.yml",
     "bot/components/accent_folder.py",
     "bot/components/faq_reranker.py",
     "bot/components/faq_selector.py",
     "bot/components/spacy_nlp.py",
     "bot/text.py",
 )
+_INPUT_GLOBS = ("config.yml", "domain.yml", "data/**/*.yml", *_CODE_GLOBS)
 
 
-def fingerprint(project: Path = PROJECT) -> str:
-    """Return a short hash of every file that shapes the trained model."""
+def fingerprint(project: Path = PROJECT, globs: tuple[str, ...] = _INPUT_GLOBS) -> str:
+    """Return a short hash of every file that shapes the trained model (or of ``globs``)."""
     digest = hashlib.sha256()
-    files = sorted({path for pattern in _INPUT_GLOBS for path in project.glob(pattern) if path.is_file()})
+    files = sorted({path for pattern in globs for path in project.glob(pattern) if path.is_file()})
     for path in files:
         digest.update(path.relative_to(project).as_posix().encode())
         digest.update(b"\0")
@@ -61,13 +62,28 @@ def train(project: Path = PROJECT) -> Path:
         return _train(project, target)
 
 
+def cache_directory(project: Path = PROJECT) -> Path:
+    """Rasa's training cache for the project's current code.
+
+    Rasa reuses a trained component from its cache when the component's settings and training
+    data are unchanged, whatever its code: a component whose code changed would come back as
+    trained by the old code (and may not even load). One cache per version of the custom
+    components and pinned packages keeps the reuse when only data or settings change.
+    """
+    return project / ".rasa" / f"cache-{fingerprint(project, _CODE_GLOBS)}"
+
+
 def _train(project: Path, target: Path) -> Path:
+    cache = cache_directory(project)
+    for stale in (project / ".rasa").glob("cache*"):
+        if stale != cache:
+            shutil.rmtree(stale, ignore_errors=True)
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
         "--out", "models", "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]
-    subprocess.run(command, cwd=project, check=True)
+    subprocess.run(command, cwd=project, check=True, env={**os.environ, "RASA_CACHE_DIRECTORY": str(cache)})
     for stale in (project / "models").glob(f"{PREFIX}*.tar.gz"):
         if stale != target:
             stale.unlink()

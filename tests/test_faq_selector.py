@@ -143,3 +143,21 @@ def test_the_probabilities_are_scikit_learn_s_own(tmp_path, context, answers):
     for text in ("combien ça coûte", "CNESST?", "recovery", "zzz"):
         features = model.features(text)
         assert model.probabilities(text) == pytest.approx(model.classifier.predict_proba(features)[0])
+
+
+def test_only_scikit_learn_s_objects_are_stored(tmp_path, context):
+    """A model keeps loading after this module's classes change (or from Rasa's cache)."""
+    import joblib
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("stored")
+    selector = LinearFaqSelector.create(LinearFaqSelector.get_default_config(), storage, resource, context)
+    selector.train(TrainingData(training_examples=[example(t, "faq", k) for k, texts in QUESTIONS.items() for t in texts]))
+    with storage.read_from(resource) as directory:
+        stored = joblib.load(directory / "faq_selector.joblib")
+    assert set(stored) == {"vectorizers", "classifier", "retrieval_intents"}
+    assert all(type(vectorizer) is TfidfVectorizer for vectorizer in stored["vectorizers"])
+    assert type(stored["classifier"]) is LogisticRegression
+    assert stored["retrieval_intents"] == ["faq"]

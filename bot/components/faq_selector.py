@@ -38,20 +38,34 @@ MODEL_FILE = "faq_selector.joblib"
 
 
 class FaqClassifier:
-    """Logistic regression from a question's TF-IDF n-grams to its answer's key."""
+    """Logistic regression from a question's TF-IDF n-grams to its answer's key.
 
-    def __init__(self, config: dict[str, Any]) -> None:
-        """Builds the untrained features and classifier from the component's settings."""
-        self.vectorizers = [
+    Only scikit-learn's own objects are stored (``stored()``), never this class: a model
+    trained by an earlier version of this code, or restored from Rasa's training cache,
+    still loads into the current one.
+    """
+
+    def __init__(self, vectorizers: list[TfidfVectorizer], classifier: LogisticRegression) -> None:
+        """Wraps fitted (or not yet fitted) features and classifier."""
+        self.vectorizers = vectorizers
+        self.classifier = classifier
+        self._weights: np.ndarray | None = None
+
+    @classmethod
+    def untrained(cls, config: dict[str, Any]) -> FaqClassifier:
+        """The features and classifier described by the component's settings, not yet fitted."""
+        vectorizers = [
             TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngram_range"]), sublinear_tf=True),
             TfidfVectorizer(
                 analyzer="word", token_pattern=WORD_PATTERN, ngram_range=tuple(config["word_ngram_range"]), sublinear_tf=True
             ),
         ]
-        self.classifier = LogisticRegression(
-            C=float(config["C"]), max_iter=int(config["max_iter"]), multi_class="multinomial"
-        )
-        self._weights: np.ndarray | None = None
+        classifier = LogisticRegression(C=float(config["C"]), max_iter=int(config["max_iter"]), multi_class="multinomial")
+        return cls(vectorizers, classifier)
+
+    def stored(self) -> dict[str, Any]:
+        """What is written to the model: the fitted scikit-learn objects."""
+        return {"vectorizers": self.vectorizers, "classifier": self.classifier}
 
     def fit(self, questions: list[str], keys: list[str]) -> None:
         """Learns the answers' keys from their training questions."""
@@ -59,10 +73,6 @@ class FaqClassifier:
         features = hstack([vectorizer.fit_transform(folded) for vectorizer in self.vectorizers]).tocsr()
         self.classifier.fit(features, keys)
         self._weights = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        """What is stored: the features and the classifier, not the derived weight matrix."""
-        return {**self.__dict__, "_weights": None}
 
     @property
     def weights(self) -> np.ndarray:
@@ -161,12 +171,12 @@ class LinearFaqSelector(GraphComponent):
                 f"LinearFaqSelector needs training questions for at least two answers of "
                 f"'{self.retrieval_intent}', found {len({key for _, key in pairs})}."
             )
-        model = FaqClassifier(self.config)
+        model = FaqClassifier.untrained(self.config)
         model.fit([text for text, _ in pairs], [key for _, key in pairs])
         self.model = model
         self.retrieval_intents = sorted(training_data.retrieval_intents)
         with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump({"model": model, "retrieval_intents": self.retrieval_intents}, directory / MODEL_FILE)
+            joblib.dump({**model.stored(), "retrieval_intents": self.retrieval_intents}, directory / MODEL_FILE)
         return self._resource
 
     @classmethod
@@ -181,7 +191,8 @@ class LinearFaqSelector(GraphComponent):
         """The trained selector, read back from the model's storage."""
         with model_storage.read_from(resource) as directory:
             stored = joblib.load(directory / MODEL_FILE)
-        return cls(config, model_storage, resource, stored["model"], stored["retrieval_intents"])
+        model = FaqClassifier(stored["vectorizers"], stored["classifier"])
+        return cls(config, model_storage, resource, model, stored["retrieval_intents"])
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Adds the best answer and the ranking of the most likely ones to each message."""
