@@ -2,9 +2,9 @@
 
 The answer selector (``LinearFaqSelector``) and a plain BM25 retriever over the same training
 questions make different mistakes: the selector weighs every character and word n-gram it
-learned, BM25 rewards the rare words a question shares with one training question. Each answer's score is the selector's confidence
-plus ``bm25_weight`` times its BM25 score relative to the best answer's (both between 0 and 1);
-the answer with the best sum is given. With ``index_answers``, each answer's own texts (French
+learned, BM25 rewards the rare words a question shares with one training question. Each
+answer's score is the selector's confidence plus ``bm25_weight`` times its BM25 score relative
+to the best answer's (both between 0 and 1); the answer with the best sum is given. With ``index_answers``, each answer's own texts (French
 and English) are indexed beside its training questions, so a question about a detail that
 only the answer mentions still finds it.
 

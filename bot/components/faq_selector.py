@@ -166,10 +166,11 @@ class LinearFaqSelector(GraphComponent):
             for example in training_data.intent_examples
             if example.get(INTENT) == self.retrieval_intent and example.get(INTENT_RESPONSE_KEY)
         ]
-        if len({key for _, key in pairs}) < 2:
+        answers = {key for _, key in pairs}
+        if len(answers) < 2:
             raise ValueError(
                 f"LinearFaqSelector needs training questions for at least two answers of "
-                f"'{self.retrieval_intent}', found {len({key for _, key in pairs})}."
+                f"'{self.retrieval_intent}', found {len(answers)}."
             )
         model = FaqClassifier.untrained(self.config)
         model.fit([text for text, _ in pairs], [key for _, key in pairs])
