@@ -140,7 +140,7 @@ def test_the_probabilities_are_scikit_learn_s_own(tmp_path, context, answers):
     keys = sorted(QUESTIONS)[:answers]
     selector.train(TrainingData(training_examples=[example(t, "faq", k) for k in keys for t in QUESTIONS[k]]))
     model = selector.model
-    for text in ("combien ça coûte", "CNESST?", "recovery", "zzz"):
+    for text in ("combien ça coûte", "CNESST?", "recovery", "zzz", "", "cnesst cnesst cnesst paie paie", "Prix PRIX prix?"):
         features = model.features(text)
         assert model.probabilities(text) == pytest.approx(model.classifier.predict_proba(features)[0])
 
