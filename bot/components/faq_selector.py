@@ -9,8 +9,8 @@ set) a logistic regression over TF-IDF features of the folded text answered 0.98
 and 0.962 of the English questions, against 0.944 and 0.920 for the ResponseSelector with the BM25
 re-ranker. Character n-grams (inside word boundaries) carry typos, missing accents and « chu » /
 « y'a-tu »; word unigrams and bigrams carry the rare words that tell two neighbouring answers
-apart. It also trains in seconds and answers in well under a millisecond, where the selector's
-network took minutes to train and a sixth of the server's time per message.
+apart. It trains in under a minute and answers in well under a millisecond, where the
+selector's network took minutes to train and a sixth of the server's time per message.
 """
 
 from __future__ import annotations
@@ -61,7 +61,13 @@ class FaqClassifier:
                 analyzer="word", token_pattern=WORD_PATTERN, ngram_range=tuple(config["word_ngram_range"]), sublinear_tf=True
             ),
         ]
-        classifier = LogisticRegression(C=float(config["C"]), max_iter=int(config["max_iter"]), multi_class="multinomial")
+        classifier = LogisticRegression(
+            C=float(config["C"]),
+            solver=str(config["solver"]),
+            tol=float(config["tol"]),
+            max_iter=int(config["max_iter"]),
+            multi_class="multinomial",
+        )
         return cls(vectorizers, classifier)
 
     def stored(self) -> dict[str, Any]:
@@ -174,6 +180,10 @@ class LinearFaqSelector(GraphComponent):
             "char_ngram_range": [2, 5],
             "word_ngram_range": [1, 2],
             "C": 50.0,
+            # The same objective as scikit-learn's default lbfgs, reached in 49 s instead of
+            # 134 s on the 4,433 training questions, with the same development-set answers.
+            "solver": "saga",
+            "tol": 1e-3,
             "max_iter": 3000,
             "ranking_length": 10,
         }
