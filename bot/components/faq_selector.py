@@ -100,13 +100,16 @@ class FaqClassifier:
         return list(self.classifier.classes_)
 
     def features(self, text: str) -> csr_matrix:
-        """The n-gram features of ``text`` (one row)."""
+        """The n-gram features of ``text`` (one row), by scikit-learn's own ``transform``.
+
+        The reference that ``probabilities`` reproduces faster (``NgramReader``); the tests compare them.
+        """
         folded = fold(text)
         return hstack([vectorizer.transform([folded]) for vectorizer in self.vectorizers]).tocsr()
 
     @property
     def readers(self) -> list[NgramReader]:
-        """The fitted vectorizers' vocabularies and weights, read without scikit-learn's checks."""
+        """The fitted vectorizers' analyzers, vocabularies and idf, read once, each at its columns' offset."""
         if self._readers is None:
             offsets = np.cumsum([0] + [len(vectorizer.vocabulary_) for vectorizer in self.vectorizers])
             self._readers = [NgramReader(vectorizer, int(offset)) for vectorizer, offset in zip(self.vectorizers, offsets)]
