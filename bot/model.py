@@ -28,6 +28,7 @@ _CODE_GLOBS = (
     "bot/components/accent_folder.py",
     "bot/components/faq_reranker.py",
     "bot/components/faq_selector.py",
+    "bot/components/sentence_diet.py",
     "bot/components/spacy_nlp.py",
     "bot/text.py",
 )

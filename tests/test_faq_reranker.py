@@ -89,6 +89,24 @@ def test_without_shared_words_the_selector_decides(trained):
     assert chosen(message) == "faq/recovery_time"
 
 
+def test_at_weight_zero_the_selector_s_order_stands_without_bm25(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("weight_zero")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**FaqReranker.get_default_config(), "bm25_weight": 0.0}
+    reranker = FaqReranker.create(config, storage, resource, context)
+    reranker.train(TrainingData(training_examples=[example(t, k) for k, texts in QUESTIONS.items() for t in texts]))
+    loaded = FaqReranker.load(config, storage, resource, context)
+    loaded.bm25_scores = lambda text: pytest.fail("BM25 computed at weight 0")
+    # The same message as above, where BM25 at weight 1 turns the answer to cnesst_coverage.
+    message = faq_message("la CNESST va-tu payer mon opération?", [("faq/cost_france", 0.5), ("faq/cnesst_coverage", 0.4)])
+    loaded.process([message])
+    assert chosen(message) == "faq/cost_france"
+    selection = message.get("response_selector")["faq"]
+    assert [entry["confidence"] for entry in selection["ranking"]] == [0.5, 0.4]
+    assert selection["selector_ranking"][0] == {"intent_response_key": "faq/cost_france", "confidence": 0.5}
+
+
 @pytest.mark.parametrize("intent", ["greet", "nlu_fallback", "emergency"])
 def test_other_intents_are_left_alone(trained, intent):
     message = faq_message("la CNESST va-tu payer mon opération?", [("faq/cost_france", 0.5)], intent=intent)

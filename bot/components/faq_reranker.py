@@ -191,7 +191,8 @@ class FaqReranker(GraphComponent):
         return messages
 
     def _rerank(self, message: Message, intent: dict[str, Any], selection: dict[str, Any]) -> None:
-        lexical = self.bm25_scores(message.get(TEXT) or "")
+        # At weight 0 BM25 cannot change the answer: its scores are not computed.
+        lexical = self.bm25_scores(message.get(TEXT) or "") if self.weight else {}
         confidence = {entry["intent_response_key"]: float(entry["confidence"]) for entry in selection["ranking"]}
         scores = combined_scores(confidence, lexical, self.weight)
         ranking = ranked(scores)
