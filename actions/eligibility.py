@@ -19,7 +19,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers
+from actions import parsing as answers
 from actions.questionnaire import CONSENT_QUESTION, CONSENT_SLOT, Question, QuestionnaireValidation
 
 EASTERN = ZoneInfo("America/Toronto")
@@ -42,6 +42,7 @@ ANSWER_SLOTS = (
     "serious_conditions",
     "companion",
 )
+
 
 def today_eastern() -> date:
     """Today's date where the patients and the team are."""
@@ -177,9 +178,7 @@ class ActionStartEligibility(Action):
         """The action's name in the domain."""
         return "action_start_eligibility"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Says what is coming and forgets earlier answers."""
         dispatcher.utter_message(response="utter_start_eligibility")
         events = cleared_answers() + [SlotSet(OUTCOME_SLOT, None)]
@@ -195,9 +194,7 @@ class ActionEligibilityOutcome(Action):
         """The action's name in the domain."""
         return "action_eligibility_outcome"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Sends the outcome, then starts ``contact_form`` when a coordinator can follow up."""
         slots = tracker.current_slot_values()
         outcome = assess(slots)
@@ -209,4 +206,3 @@ class ActionEligibilityOutcome(Action):
         if outcome in FOLLOW_UP_OUTCOMES:
             events += [SlotSet(CALLBACK_WANTED_SLOT, None), FollowupAction("contact_form")]
         return events
-

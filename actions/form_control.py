@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.eligibility import OUTCOME_SLOT, ValidateEligibilityForm, cleared_answers
-from actions.handoff import CONTACT_SLOTS, ValidateContactForm
+from actions.handoff import CONTACT_STATE_SLOTS, ValidateContactForm
 from actions.questionnaire import (
     CORRECTING_SLOT,
     CORRECTION_TARGET_SLOT,
@@ -31,9 +31,7 @@ class ActionCancelForm(Action):
         """The action's name in the domain."""
         return "action_cancel_form"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Deactivates the form and clears its answers (silently after the 911 answer)."""
         if (tracker.latest_message.get("intent") or {}).get("name") != "emergency":
             dispatcher.utter_message(response="utter_form_cancelled")
@@ -44,7 +42,7 @@ class ActionCancelForm(Action):
             SlotSet(CORRECTING_SLOT, None),
             SlotSet(CORRECTION_TARGET_SLOT, None),
             *cleared_answers(),
-            *(SlotSet(name, None) for name in CONTACT_SLOTS),
+            *(SlotSet(name, None) for name in CONTACT_STATE_SLOTS),
         ]
 
 
@@ -55,9 +53,7 @@ class ActionCorrectAnswer(Action):
         """The action's name in the domain."""
         return "action_correct_answer"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Clears the answer to ask it again, sets the new one, or asks which one to change."""
         form = FORMS.get(tracker.active_loop_name or "")
         if form is None:

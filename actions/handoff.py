@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,7 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers
+from actions import parsing as answers
 from actions.eligibility import ANSWER_SLOTS, CALLBACK_WANTED_SLOT, FOLLOW_UP_OUTCOMES, OUTCOME_SLOT
 from actions.leads.policy import CONSENT_VERSION
 from actions.leads.submission import LeadSubmission, TranscriptLine, submit_lead
@@ -37,7 +37,13 @@ logger = logging.getLogger(__name__)
 CONTACT_DETAILS_SLOT = "contact_details"
 # Channels whose messages carry the sender's verified phone number in their metadata.
 PHONE_CHANNELS = frozenset({"whatsapp"})
-CONTACT_SLOTS = ("contact_name", CONTACT_DETAILS_SLOT, "callback_time")
+CONTACT_NAME_SLOT = "contact_name"
+CONTACT_SLOTS = (CONTACT_NAME_SLOT, CONTACT_DETAILS_SLOT, "callback_time")
+# A name that reads like small talk (« Claude Bonjour ») waits here while the person confirms it.
+NAME_TO_CONFIRM_SLOT = "name_to_confirm"
+NAME_CONFIRMED_SLOT = "name_confirmed"
+# Everything the hand-off keeps in the conversation, forgotten once the lead is stored.
+CONTACT_STATE_SLOTS = (*CONTACT_SLOTS, NAME_TO_CONFIRM_SLOT, NAME_CONFIRMED_SLOT)
 CALL_TIMES = ("morning", "afternoon", "any")
 CONTACT_PROBLEM_HINTS = {
     "invalid_email": "utter_reask_invalid_email",
@@ -67,7 +73,14 @@ CONTACT_QUESTIONS: Mapping[str, Question] = {
     for question in (
         CONSENT_QUESTION,
         Question(CALLBACK_WANTED_SLOT, answers.parse_yes_no, "utter_reask_yes_no"),
-        Question("contact_name", answers.clean_name, "utter_reask_name", open_answer=True),
+        Question(
+            CONTACT_NAME_SLOT,
+            answers.clean_name,
+            "utter_reask_name",
+            open_answer=True,
+            confirm_slot=NAME_TO_CONFIRM_SLOT,
+        ),
+        Question(NAME_CONFIRMED_SLOT, answers.parse_yes_no, "utter_reask_yes_no"),
         Question(CONTACT_DETAILS_SLOT, parse_contact_details, "utter_reask_missing_contact"),
         Question("callback_time", parse_call_time, "utter_reask_callback_time"),
     )
@@ -82,6 +95,8 @@ def contact_slots(slots: Mapping[str, Any]) -> list[str]:
     asked.append(CALLBACK_WANTED_SLOT)
     if slots.get(CALLBACK_WANTED_SLOT) is not True:
         return asked
+    if slots.get(NAME_TO_CONFIRM_SLOT) and slots.get(CONTACT_NAME_SLOT) is None:
+        asked.append(NAME_CONFIRMED_SLOT)
     return asked + list(CONTACT_SLOTS)
 
 
@@ -127,6 +142,17 @@ class ValidateContactForm(QuestionnaireValidation):
         """See ``contact_slots``."""
         return contact_slots(slots)
 
+    def answer_events(self, question: Question, value: Any, tracker: Tracker) -> list[EventType]:
+        """A confirmed doubtful name becomes the name; a denied one is asked for again."""
+        if question.slot != NAME_CONFIRMED_SLOT:
+            return super().answer_events(question, value, tracker)
+        pending = tracker.get_slot(NAME_TO_CONFIRM_SLOT) if value else None
+        return [
+            SlotSet(CONTACT_NAME_SLOT, pending),
+            SlotSet(NAME_TO_CONFIRM_SLOT, None),
+            SlotSet(NAME_CONFIRMED_SLOT, None),
+        ]
+
     def known_answer_events(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """The channel's phone number as contact details, when they are the next question.
 
@@ -150,9 +176,7 @@ class ActionRequestHuman(Action):
         """The action's name in the domain."""
         return "action_request_human"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Explains what is needed; keeps an eligibility outcome the lead can carry."""
         dispatcher.utter_message(response="utter_request_human")
         events: list[EventType] = [SlotSet(CALLBACK_WANTED_SLOT, True)]
@@ -191,7 +215,7 @@ def transcript(events: list[dict[str, Any]]) -> list[TranscriptLine]:
             text += " [" + " | ".join(button.get("title", "") for button in buttons) + "]"
         lines.append(
             TranscriptLine(
-                at=datetime.fromtimestamp(event.get("timestamp") or 0, timezone.utc),
+                at=datetime.fromtimestamp(event.get("timestamp") or 0, UTC),
                 speaker="patient" if kind == "user" else "assistant",
                 text=text,
             )
@@ -226,9 +250,7 @@ class ActionSubmitLead(Action):
         """The action's name in the domain."""
         return "action_submit_lead"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Stores the lead, then tells the person who will contact them and when."""
         if tracker.get_slot(CONSENT_SLOT) is not True:
             dispatcher.utter_message(response="utter_consent_refused")
@@ -242,4 +264,4 @@ class ActionSubmitLead(Action):
         dispatcher.utter_message(response="utter_handoff_done")
         # Contact details are not kept in the conversation once they are in the lead: a new
         # request asks for them again (and updates the same lead).
-        return [SlotSet(name, None) for name in (CALLBACK_WANTED_SLOT, *CONTACT_SLOTS)]
+        return [SlotSet(name, None) for name in (CALLBACK_WANTED_SLOT, *CONTACT_STATE_SLOTS)]

@@ -1,7 +1,7 @@
 """What the two forms share: reading one answer from free text, digressions and corrections.
 
 A form asks one question at a time. The person's next message is read by the parser of the
-question being asked (``actions/answers.py``), whatever intent the classifier gave it, because
+question being asked (``actions/parsing/``), whatever intent the classifier gave it, because
 short answers such as « 4 mois » or « Laval » are easily mistaken for something else. Only when
 the message is not an answer does its intent matter:
 
@@ -19,7 +19,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -28,7 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import answers
+from actions import parsing as answers
 from bot.text import fold, words
 
 logger = logging.getLogger(__name__)
@@ -40,9 +40,7 @@ CORRECTING_SLOT = "correcting"
 CORRECTION_TARGET_SLOT = "correction_target"
 
 # Intents the rules handle inside any form (data/rules/eligibility.yml).
-DIGRESSION_INTENTS = frozenset(
-    {"faq", "emergency", "medical_advice", "cancel", "correct", "switch_language"}
-)
+DIGRESSION_INTENTS = frozenset({"faq", "emergency", "medical_advice", "cancel", "correct", "switch_language"})
 # Digressions that win even over a message that also reads as an answer (« non, annuler »).
 STOPPING_INTENTS = frozenset({"emergency", "cancel", "correct"})
 # An open answer (a name) this long is more likely a question asked in passing.
@@ -54,6 +52,13 @@ CHAT_INTENTS = frozenset(
 
 # Small talk in the middle of the questions gets its usual answer, then the question again.
 CHAT_REPLIES = {"bot_challenge": "utter_bot_challenge", "how_are_you": "utter_how_are_you"}
+
+
+def looks_like_an_answer_with_common_words(text: str) -> bool:
+    """Whether ``text`` may be a name that holds a common word: two words or more, one of them
+    capitalised as names are written (« Claude Bonjour », "Guy Merci"; not « merci beaucoup »)."""
+    written = text.split()
+    return 2 <= len(written) <= MAX_NAME_WORDS and any(word[:1].isupper() for word in written)
 
 
 @dataclass(frozen=True)
@@ -74,19 +79,25 @@ class Question:
         reask: The hint sent when the message is not an answer (and not a digression).
         open_answer: True when almost any text is a valid answer (a name): the message's intent
             is then checked before the parser, so « annuler » is never taken as a name.
+        confirm_slot: For an open answer, the slot that keeps an answer that reads like small
+            talk (« Claude Bonjour », "Pat Phone") while the person is asked to confirm it,
+            instead of refusing it; ``None`` refuses it.
     """
 
     slot: str
     parse: Callable[[str], Any]
     reask: str
     open_answer: bool = False
+    confirm_slot: str | None = None
 
 
 # Consent must be express: a short, unconditional yes. A yes or no with a condition
 # (« oui mais... ») is asked again; any other negation is a refusal (the safe reading).
 _NEGATIONS = frozenset({"non", "no", "pas", "not", "nope", "jamais", "never", "refuse", "decline", "nothing", "rien"})
 _CONDITIONS = frozenset({"mais", "but", "sauf", "except", "unless", "si", "if", "seulement", "only"})
-_ACCEPT = frozenset({"j'accepte", "accepte", "i agree", "agree", "i accept", "accept", "i consent", "je consens", "consens"})
+_ACCEPT = frozenset(
+    {"j'accepte", "accepte", "i agree", "agree", "i accept", "accept", "i consent", "je consens", "consens"}
+)
 _MAX_CONSENT_WORDS = 6
 
 
@@ -193,9 +204,7 @@ class QuestionnaireValidation(FormValidationAction, ABC):
         actions = [event.get("name") for event in since_message if event.get("event") == "action"]
         return actions == [self.form_name()]
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Reads the answer, then names the next question (or none: the form is done).
 
         Reading an answer validates it, so there is no separate validation step; slots set by
@@ -218,12 +227,10 @@ class QuestionnaireValidation(FormValidationAction, ABC):
         """The events for a valid answer (with the time of a consent); forms may add more."""
         events: list[EventType] = [SlotSet(question.slot, value)]
         if question.slot == CONSENT_SLOT and value is True:
-            events.append(SlotSet(CONSENT_AT_SLOT, datetime.now(timezone.utc).isoformat()))
+            events.append(SlotSet(CONSENT_AT_SLOT, datetime.now(UTC).isoformat()))
         return events
 
-    def _read_answer(
-        self, question: Question, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> list[EventType]:
+    def _read_answer(self, question: Question, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         intent = latest_intent(tracker)
         if intent in self.digressions and (
@@ -231,6 +238,9 @@ class QuestionnaireValidation(FormValidationAction, ABC):
         ):
             return []
         if question.open_answer and intent in CHAT_INTENTS:
+            doubtful = question.parse(text) if looks_like_an_answer_with_common_words(text) else None
+            if question.confirm_slot and isinstance(doubtful, str):
+                return [SlotSet(question.confirm_slot, doubtful)]
             return self._reask(CHAT_REPLIES.get(intent, question.reask), question.slot, dispatcher)
         reading = question.parse(text)
         answered = reading is not None and not isinstance(reading, Reask)
@@ -246,9 +256,7 @@ class QuestionnaireValidation(FormValidationAction, ABC):
         hint = reading.response if isinstance(reading, Reask) else CHAT_REPLIES.get(intent, question.reask)
         return self._reask(hint, question.slot, dispatcher)
 
-    def direct_correction(
-        self, tracker: Tracker, text: str, dispatcher: CollectingDispatcher
-    ) -> list[EventType]:
+    def direct_correction(self, tracker: Tracker, text: str, dispatcher: CollectingDispatcher) -> list[EventType]:
         """Changes an earlier answer given again in ``text``, if there is one, and says so.
 
         « non, j'habite en Ontario » while another question is asked: only answers whose
@@ -276,9 +284,7 @@ class QuestionnaireValidation(FormValidationAction, ABC):
         dispatcher.utter_message(response="utter_cannot_correct_here")
         return [SlotSet(CORRECTING_SLOT, None), SlotSet(CORRECTION_TARGET_SLOT, None)]
 
-    def _read_correction_target(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> list[EventType]:
+    def _read_correction_target(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         target = tracker.get_slot(CORRECTION_TARGET_SLOT)
         if target is not None:
             return self.chosen_correction(target, dispatcher)

@@ -1,4 +1,8 @@
-"""Shared fixtures: the trained model and a real Rasa stack on loopback."""
+"""Shared fixtures: the trained model and a real Rasa stack on loopback.
+
+Every test that needs the trained model (directly or through a stack) is marked ``model``, so
+``make test-fast`` (``pytest -m "not model"``) runs all the others without training.
+"""
 
 from __future__ import annotations
 
@@ -9,40 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from bot import model
-from bot.servers import RasaStack, RedisServer
-from tests.fake_graph import FakeGraphApi
-from tests.postgres import postgres_or_skip
-
-# What Meta would hold for the page and the WhatsApp number, known only to the tests.
-CHANNEL_ENV = {
-    "SOS_MESSENGER_VERIFY_TOKEN": "messenger-verify-token-for-tests",
-    "SOS_MESSENGER_APP_SECRET": "messenger-app-secret-for-tests",
-    "SOS_MESSENGER_PAGE_TOKEN": "messenger-page-token-for-tests",
-    "SOS_WHATSAPP_VERIFY_TOKEN": "whatsapp-verify-token-for-tests",
-    "SOS_WHATSAPP_APP_SECRET": "whatsapp-app-secret-for-tests",
-    "SOS_WHATSAPP_ACCESS_TOKEN": "whatsapp-access-token-for-tests",
-    "SOS_WHATSAPP_PHONE_NUMBER_ID": "109876543210987",
-}
+from tests.support.fake_graph import FakeGraphApi
+from tests.support.postgres import postgres_or_skip
+from tests.support.stack import server_env
+from tools import model
+from tools.stack import RasaStack, RedisServer
 
 _senders = itertools.count()
 
 
-def server_env(
-    tmp_path_factory: pytest.TempPathFactory,
-    folder: str,
-    database_url: str | None = None,
-    graph: FakeGraphApi | None = None,
-) -> dict[str, str]:
-    """The environment of a test stack: its data (and spool) in a new temporary ``folder``,
-    leads in SQLite there unless ``database_url`` names another database, spooled leads
-    retried every second, and with ``graph`` the channels' test settings and Meta's fake."""
-    env = {"SOS_DATA_DIR": str(tmp_path_factory.mktemp(folder)), "SOS_SPOOL_RETRY_SECONDS": "1"}
-    if database_url:
-        env["SOS_DATABASE_URL"] = database_url
-    if graph:
-        env.update({"SOS_GRAPH_API_URL": graph.url, "SANIC_REQUEST_MAX_SIZE": "1048576", **CHANNEL_ENV})
-    return env
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks ``model`` every test that asks, directly or not, for the trained model."""
+    for item in items:
+        if "trained_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.model)
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +80,9 @@ def scaled_stack(
     """
     with postgres_or_skip() as postgres:
         env = server_env(tmp_path_factory, "scaled-data", postgres.url, fake_graph)
-        with RasaStack(trained_model, tmp_path_factory.mktemp("scaled-stack"), env, redis=redis_server, workers=2) as running:
+        with RasaStack(
+            trained_model, tmp_path_factory.mktemp("scaled-stack"), env, redis=redis_server, workers=2
+        ) as running:
             yield running, postgres.url
 
 

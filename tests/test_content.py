@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from bot.content import (
-    SEEDS,
+from tools.content import (
     LANGUAGES,
+    SEEDS,
     all_responses,
     dev_examples,
     faq_responses,
@@ -100,7 +100,9 @@ def test_no_example_is_trained_under_two_intents():
 
 
 def test_held_out_set_is_not_in_the_training_data():
-    trained = {normalise(e) for language in LANGUAGES for examples in training_examples()[language].values() for e in examples}
+    trained = {
+        normalise(e) for language in LANGUAGES for examples in training_examples()[language].values() for e in examples
+    }
     leaked = [
         example
         for language in LANGUAGES

@@ -1,15 +1,18 @@
 /*
  * SOS Tourisme Médical — the website chat widget (plain ES2020, no framework).
  *
- * Talks to Rasa's Socket.IO channel (credentials.yml): `session_request` {session_id}, wait for
- * `session_confirm`, then `user_uttered` {message, session_id, customData: {language}}; the
- * answers come as `bot_uttered` {text, quick_replies?, attachment?}.
+ * Talks to Rasa's Socket.IO channel (credentials.yml, bot/channels/widget.py), over a websocket
+ * only: `session_request` {session_id, resumed}, wait for `session_confirm`, then `user_uttered`
+ * {message, session_id, customData: {language}}; the answers come as `bot_uttered` {text,
+ * quick_replies?, attachment?}. `resumed` says the widget still shows a transcript: when the
+ * server no longer has that conversation (it restarted), it answers `session_lost` instead, and
+ * the widget clears the transcript, says so, and asks for a new session.
  *
  * The conversation (session id, transcript, language, open or closed) lives in sessionStorage
  * only: it follows the person from page to page and is gone when the tab closes, so no health
  * answer stays behind on a shared computer.
  *
- * Options: window.SOS_CHAT = {socketUrl, replyTimeoutMs?} (config.js, served by bot/web.py).
+ * Options: window.SOS_CHAT = {socketUrl, replyTimeoutMs?} (config.js, served by tools/web.py).
  */
 (() => {
   "use strict";
@@ -44,6 +47,9 @@
       footnote: "En cas d'urgence, composez le 911. La conversation s'efface à la fermeture de l'onglet.",
       timeout: "Désolé, l'assistant ne répond pas pour le moment. Veuillez réessayer dans un instant.",
       reconnecting: "Connexion perdue. Reconnexion en cours…",
+      sessionLost:
+        "Notre conversation précédente n'est plus disponible (le service a redémarré). Vos réponses n'ont pas été gardées : vous pouvez recommencer quand vous voulez.",
+      startAgain: "Recommencer",
       image: "Voir l'image",
     },
     en: {
@@ -67,6 +73,9 @@
       footnote: "In an emergency, call 911. The conversation is erased when you close the tab.",
       timeout: "Sorry, the assistant is not answering right now. Please try again in a moment.",
       reconnecting: "Connection lost. Reconnecting…",
+      sessionLost:
+        "Our previous conversation is no longer available (the service restarted). Your answers were not kept: you can start again whenever you like.",
+      startAgain: "Start again",
       image: "View the image",
     },
   };
@@ -113,7 +122,8 @@
       typeof state.sessionId === "string" &&
       LANGUAGES.includes(state.language) &&
       Array.isArray(state.messages) &&
-      state.messages.every(isValidMessage)
+      state.messages.every(isValidMessage) &&
+      (state.lost === undefined || typeof state.lost === "boolean")
     );
   }
 
@@ -302,6 +312,12 @@
     ui.send.setAttribute("aria-label", words.send);
     ui.footnote.textContent = words.footnote;
     if (notice) showNotice(notice);
+    const lost = ui.log.querySelector(".sos-chat__lost");
+    if (lost) {
+      lost.lang = state.language;
+      lost.querySelector(".sos-chat__lost-text").textContent = words.sessionLost;
+      lost.querySelector(".sos-chat__restart").textContent = words.startAgain;
+    }
   }
 
   // --- Transcript ----------------------------------------------------------------------------
@@ -358,8 +374,28 @@
       ui.log.append(messageElement(message));
       if (message.replies && message.replies.length) ui.log.append(repliesElement(message));
     }
-    ui.empty.hidden = state.messages.length > 0;
+    if (state.lost) ui.log.append(lostElement());
+    ui.empty.hidden = state.messages.length > 0 || Boolean(state.lost);
     revealLastTurn();
+  }
+
+  /** What the log says when the server lost the conversation, with a button to start again. */
+  function lostElement() {
+    const words = labels();
+    const button = create("button", { type: "button", class: "sos-chat__restart", text: words.startAgain });
+    button.addEventListener("click", newConversation);
+    return create("div", { class: "sos-chat__lost", lang: state.language }, [
+      create("p", { class: "sos-chat__lost-text", text: words.sessionLost }),
+      button,
+    ]);
+  }
+
+  /** The person goes on without pressing the button: the notice has been read. */
+  function dismissLost() {
+    if (!state.lost) return;
+    delete state.lost;
+    saveState();
+    for (const element of ui.log.querySelectorAll(".sos-chat__lost")) element.remove();
   }
 
   function scrollToEnd() {
@@ -415,8 +451,9 @@
   function connect() {
     if (socket || typeof window.io !== "function" || !options.socketUrl) return;
     socket = window.io(options.socketUrl, { transports: ["websocket"], reconnectionDelayMax: 10000 });
-    socket.on("connect", () => socket.emit("session_request", { session_id: state.sessionId }));
+    socket.on("connect", requestSession);
     socket.on("session_confirm", onSessionConfirm);
+    socket.on("session_lost", onSessionLost);
     socket.on("bot_uttered", onBotMessage);
     socket.on("connect_error", () => showNotice("reconnecting"));
     socket.on("disconnect", (reason) => {
@@ -425,6 +462,30 @@
       showNotice("reconnecting");
       if (reason === "io server disconnect") socket.connect();
     });
+  }
+
+  /** Ask for the session; `resumed` tells the server there is a transcript to go on with. */
+  function requestSession() {
+    socket.emit("session_request", { session_id: state.sessionId, resumed: state.messages.length > 0 });
+  }
+
+  /**
+   * The server no longer has the conversation the transcript shows (it restarted, and with it
+   * the consent and answers it held): clear the transcript, say so, and ask for a new session.
+   * What waited in the outbox belonged to the lost conversation and is dropped with it.
+   */
+  function onSessionLost() {
+    const open = state.open;
+    clearState();
+    state = newState(state.language);
+    state.open = open;
+    state.lost = true;
+    saveState();
+    outbox.length = 0;
+    stopWaiting();
+    clearNotice();
+    renderTranscript();
+    requestSession();
   }
 
   function onSessionConfirm(sessionId) {
@@ -473,6 +534,7 @@
   /** Send `payload` to the assistant while the transcript shows `shown`. */
   function say(shown, payload) {
     clearNotice("timeout");
+    dismissLost();
     addMessage({ from: "user", text: shown, lang: state.language });
     startWaiting();
     emit(payload, state.language);

@@ -41,9 +41,7 @@ def build_engine(url: str, **options: Any) -> Engine:
         _prepare_sqlite_file(parsed)
     elif parsed.get_backend_name() == "postgresql":
         options.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_SECONDS})
-    return create_engine(
-        parsed, future=True, hide_parameters=True, pool_pre_ping=True, **options
-    )
+    return create_engine(parsed, future=True, hide_parameters=True, pool_pre_ping=True, **options)
 
 
 def get_engine(url: str) -> Engine:

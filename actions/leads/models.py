@@ -6,7 +6,7 @@ checks that they agree with this model.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Text
@@ -42,7 +42,7 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored: give a timezone-aware one")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
@@ -50,8 +50,8 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class Lead(Base):
@@ -63,7 +63,8 @@ class Lead(Base):
     status = Column(String(16), nullable=False, default="new", index=True)
     language = Column(String(FIELD_LIMITS["language"]), nullable=False)
     channel = Column(String(FIELD_LIMITS["channel"]), nullable=False)
-    conversation_id = Column(Text, nullable=False)
+    # Rasa's sender id; with the channel, what a submission updates its own lead by.
+    conversation_id = Column(Text, nullable=False, index=True)
     name = Column(Text)
     email = Column(String(FIELD_LIMITS["email"]), index=True)
     phone = Column(String(FIELD_LIMITS["phone"]), index=True)
@@ -78,6 +79,18 @@ class Lead(Base):
     notified_at = Column(UTCDateTime)
     # The spool file this lead was last written from: storing a spooled file twice is a no-op.
     spool_id = Column(String(64), unique=True, index=True)
+    # Ids of other leads sharing an e-mail or phone when this lead's conversation was stored:
+    # possibly the same person, for a coordinator to merge by hand. NULL when there is none.
+    possible_duplicates = Column(JSON(none_as_null=True))
+
+    @property
+    def duplicate_ids(self) -> set[int]:
+        """The ids in ``possible_duplicates`` (empty when there is none)."""
+        return set(self.possible_duplicates or ())
+
+    @duplicate_ids.setter
+    def duplicate_ids(self, lead_ids: set[int]) -> None:
+        self.possible_duplicates = sorted(lead_ids) or None
 
     @property
     def event(self) -> str:
@@ -101,6 +114,7 @@ class Lead(Base):
             "consent_at": _iso(self.consent_at),
             "consent_version": self.consent_version,
             "notified_at": _iso(self.notified_at),
+            "possible_duplicates": sorted(self.duplicate_ids),
         }
 
     def details(self) -> dict[str, Any]:

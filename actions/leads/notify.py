@@ -121,9 +121,7 @@ def _send_email(notice: LeadNotice, settings: LeadSettings) -> bool:
     message["To"] = ", ".join(settings.email_to)
     message.set_content(notice.body())
     try:
-        with smtplib.SMTP(
-            settings.smtp_host or "", settings.smtp_port, timeout=settings.notify_timeout
-        ) as smtp:
+        with smtplib.SMTP(settings.smtp_host or "", settings.smtp_port, timeout=settings.notify_timeout) as smtp:
             if settings.smtp_starttls:
                 smtp.starttls(context=ssl.create_default_context())
             if settings.smtp_user:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 OUTCOMES = ("candidate", "conservative_first", "human_requested")
@@ -165,4 +165,4 @@ def _require_aware(moment: datetime, label: str) -> None:
 def _parse_time(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     _require_aware(moment, "time")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)

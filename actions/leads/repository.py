@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -14,6 +14,8 @@ from actions.leads.records import LeadSubmission
 
 # Stands for a character no database can store (NUL, unpaired surrogate).
 REPLACEMENT = "\ufffd"
+# What a merge fills on the kept lead when it has none.
+CONTACT_FIELDS = ("name", "email", "phone", "callback_time")
 
 
 class LeadRepository:
@@ -37,8 +39,22 @@ class LeadRepository:
             query = query.where(Lead.status == status)
         return list(self.session.execute(query).scalars())
 
+    def find_conversation(self, channel: str, conversation_id: str) -> Lead | None:
+        """The lead this conversation stored last, if any.
+
+        A conversation is its channel and Rasa's sender id: the sender id alone could be chosen
+        on another channel (a REST client may name any sender, a WhatsApp number for one).
+        """
+        query = (
+            select(Lead)
+            .where(Lead.channel == channel, Lead.conversation_id == clean(conversation_id))
+            .order_by(Lead.id.desc())
+            .limit(1)
+        )
+        return self.session.execute(query).scalars().first()
+
     def find_person(self, email: str | None, phone: str | None) -> list[Lead]:
-        """Leads of the person with this e-mail or this phone number, oldest first."""
+        """Leads with this e-mail or this phone number (possibly one person's), oldest first."""
         conditions = []
         if email:
             conditions.append(Lead.email == normalise_email(email))
@@ -78,14 +94,16 @@ class LeadRepository:
         query = select(Lead.id).where(Lead.spool_id == spool_id)
         return self.session.execute(query).first() is not None
 
-    def record(
-        self, submission: LeadSubmission, spool_id: str | None = None
-    ) -> tuple[Lead, bool]:
-        """Creates the person's lead, or updates it when the e-mail or phone is already known.
+    def record(self, submission: LeadSubmission, spool_id: str | None = None) -> tuple[Lead, bool]:
+        """Updates the conversation's own lead, or creates one; never touches another's lead.
+
+        A submission from another conversation with a known e-mail or phone creates a new lead
+        whose ``possible_duplicates`` lists the leads it shares them with: knowing someone's
+        e-mail must not let anyone rewrite their lead. A coordinator merges them by hand.
 
         On update: answers given again replace the old ones (empty ones do not), the transcript
         gets the lines it does not hold yet, contact fields given replace the stored ones,
-        outcome, consent, language and channel are refreshed, a closed lead is reopened and the
+        outcome, consent and language are refreshed, a closed lead is reopened and the
         notification is due again.
 
         Args:
@@ -95,18 +113,51 @@ class LeadRepository:
         Returns:
             The lead (flushed, so it has an id) and whether it was created.
         """
-        now = datetime.now(timezone.utc)
-        existing = self.find_person(submission.email, submission.phone)
-        if existing:
-            lead, created = existing[0], False
-            _apply_update(lead, submission, now)
-        else:
-            lead, created = _new_lead(submission, now), True
+        now = datetime.now(UTC)
+        lead = self.find_conversation(submission.channel, submission.conversation_id)
+        created = lead is None
+        if lead is None:
+            lead = _new_lead(submission, now)
             self.session.add(lead)
+        else:
+            _apply_update(lead, submission, now)
         if spool_id is not None:
             lead.spool_id = spool_id
         self.session.flush()
+        self._flag_possible_duplicates(lead)
+        self.session.flush()
         return lead, created
+
+    def listing_as_duplicate(self, lead_ids: set[int]) -> list[Lead]:
+        """Leads whose ``possible_duplicates`` holds one of ``lead_ids``, oldest first."""
+        query = select(Lead).where(Lead.possible_duplicates.is_not(None)).order_by(Lead.id)
+        return [lead for lead in self.session.execute(query).scalars() if lead.duplicate_ids & lead_ids]
+
+    def merge(self, source: Lead, target: Lead) -> None:
+        """Moves ``source`` into ``target`` (two leads of one person), then deletes ``source``.
+
+        The transcripts are joined in time order without repeating a line; the target's empty
+        answers and contact fields are filled from the source, never overwritten; the earlier
+        consent is kept, and the later ``updated_at`` (the person's last submission, which the
+        retention period counts from). The source's possible duplicates become the target's:
+        the target joins the lists that named the source, and the source's id leaves them all.
+
+        Args:
+            source: The lead that goes.
+            target: The lead that stays (a different one).
+        """
+        target.transcript = _in_time_order(_appended(target.transcript, source.transcript))
+        target.answers = _filled_answers(target.answers, source.answers)
+        for field in CONTACT_FIELDS:
+            if not getattr(target, field):
+                setattr(target, field, getattr(source, field))
+        if source.consent_at < target.consent_at:
+            target.consent_at, target.consent_version = source.consent_at, source.consent_version
+        target.updated_at = max(target.updated_at, source.updated_at)
+        for lead in self.listing_as_duplicate({source.id}):
+            lead.duplicate_ids = (lead.duplicate_ids - {source.id}) | {target.id}
+        target.duplicate_ids = (target.duplicate_ids | source.duplicate_ids) - {source.id, target.id}
+        self.delete([source])
 
     def set_status(self, lead: Lead, status: str) -> None:
         """Changes the follow-up status (``new``, ``contacted``, ``closed``).
@@ -144,9 +195,26 @@ class LeadRepository:
         return list(self.session.execute(query).scalars())
 
     def delete(self, leads: Iterable[Lead]) -> None:
-        """Deletes these leads."""
-        for lead in leads:
+        """Deletes these leads, and their ids from the other leads' possible duplicates."""
+        doomed = list(leads)
+        doomed_ids = {lead.id for lead in doomed}
+        for lead in self.listing_as_duplicate(doomed_ids):
+            if lead.id not in doomed_ids:
+                lead.duplicate_ids = lead.duplicate_ids - doomed_ids
+        for lead in doomed:
             self.session.delete(lead)
+
+    def _flag_possible_duplicates(self, lead: Lead) -> None:
+        """Adds to ``lead``'s possible duplicates the other leads sharing its e-mail or phone.
+
+        Each pair is listed once: not on ``lead`` when the other lead lists it already.
+        """
+        sharing = {
+            other.id
+            for other in self.find_person(lead.email, lead.phone)
+            if other.id != lead.id and lead.id not in other.duplicate_ids
+        }
+        lead.duplicate_ids = lead.duplicate_ids | sharing
 
 
 def normalise_email(email: str) -> str:
@@ -188,8 +256,6 @@ def _apply_update(lead: Lead, submission: LeadSubmission, now: datetime) -> None
     new_lines = clean([line.to_dict() for line in submission.transcript])
     lead.transcript = _appended(lead.transcript, new_lines)
     lead.language = submission.language
-    lead.channel = submission.channel
-    lead.conversation_id = clean(submission.conversation_id)
     lead.outcome = submission.outcome
     lead.consent_version = submission.consent_version
     lead.consent_at = submission.consent_at
@@ -202,15 +268,31 @@ def _apply_update(lead: Lead, submission: LeadSubmission, now: datetime) -> None
 def _appended(stored: list[dict[str, str]], new: list[dict[str, str]]) -> list[dict[str, str]]:
     """The stored transcript followed by the new lines it does not hold yet.
 
-    A second submission from the same conversation carries the whole conversation again.
+    A second submission from the same conversation carries the whole conversation again, and
+    two leads being merged may hold the same lines.
     """
     known = {(line["at"], line["speaker"], line["text"]) for line in stored}
     fresh = [line for line in new if (line["at"], line["speaker"], line["text"]) not in known]
     return [*stored, *fresh]
 
 
+def _in_time_order(lines: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The lines sorted by time; lines of the same time keep their order."""
+    return sorted(lines, key=lambda line: datetime.fromisoformat(line["at"]))
+
+
+def _filled_answers(kept: dict[str, Any], filler: dict[str, Any]) -> dict[str, Any]:
+    """``kept`` with its missing or empty answers taken from ``filler``."""
+    missing = {key: value for key, value in _given_answers(filler).items() if _is_empty(kept.get(key))}
+    return {**kept, **missing}
+
+
 def _given_answers(answers: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in answers.items() if value not in (None, "", [], {})}
+    return {key: value for key, value in answers.items() if not _is_empty(value)}
+
+
+def _is_empty(value: Any) -> bool:
+    return value in (None, "", [], {})
 
 
 def clean(value: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -37,7 +37,10 @@ class StoredLead:
 def store_submission(
     settings: LeadSettings, submission: LeadSubmission, spool_id: str | None = None
 ) -> StoredLead | None:
-    """Creates or updates the person's lead in one transaction.
+    """Updates the conversation's own lead, or creates one, in one transaction.
+
+    A new lead lists the other leads sharing its e-mail or phone as possible duplicates
+    (``LeadRepository.record``); no other lead is changed.
 
     Args:
         settings: Where the database is.
@@ -107,9 +110,7 @@ def _mark_notified(settings: LeadSettings, lead_id: int, as_of: datetime) -> boo
     try:
         engine = get_engine(settings.database_url)
         with Session(engine, future=True) as session, session.begin():
-            marked = LeadRepository(session).mark_notified(
-                lead_id, datetime.now(timezone.utc), as_of
-            )
+            marked = LeadRepository(session).mark_notified(lead_id, datetime.now(UTC), as_of)
     except Exception:
         logger.exception("lead %s: notice sent but not recorded; it may be sent again", lead_id)
         return False

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from actions.leads.database import is_unavailable
 from actions.leads.records import LeadSubmission
+from actions.leads.repository import normalise_email
 from actions.leads.service import StoredLead, notify_stored, store_submission
 from actions.leads.settings import LeadSettings
 
@@ -82,7 +83,7 @@ def write(spool_dir: Path, submission: LeadSubmission) -> Path:
     document = {
         "format": FORMAT_VERSION,
         "spool_id": spool_id,
-        "spooled_at": datetime.now(timezone.utc).isoformat(),
+        "spooled_at": datetime.now(UTC).isoformat(),
         "submission": submission.to_dict(),
     }
     temporary = folder / f".{path.name}.tmp"
@@ -176,9 +177,7 @@ def ensure_retrier(settings: LeadSettings) -> threading.Thread:
     with _retriers_lock:
         thread = _retriers.get(key)
         if thread is None or not thread.is_alive():
-            thread = threading.Thread(
-                target=_retry_until_empty, args=(settings,), name=RETRY_THREAD_NAME, daemon=True
-            )
+            thread = threading.Thread(target=_retry_until_empty, args=(settings,), name=RETRY_THREAD_NAME, daemon=True)
             _retriers[key] = thread
             thread.start()
         return thread
@@ -195,7 +194,7 @@ def person_files(spool_dir: Path, emails: set[str], phones: set[str]) -> list[Pa
     Returns:
         The files whose submission carries one of these contacts.
     """
-    emails = {email.strip().lower() for email in emails}
+    emails = {normalise_email(email) for email in emails}
     files = [*pending(spool_dir), *pending(spool_dir / REJECTED)]
     return [path for path in files if _belongs_to(path, emails, phones)]
 
@@ -269,7 +268,7 @@ def _retry_until_empty(settings: LeadSettings) -> None:
 def _belongs_to(path: Path, emails: set[str], phones: set[str]) -> bool:
     try:
         submission: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["submission"]
-        email = (submission.get("email") or "").strip().lower()
+        email = normalise_email(submission.get("email") or "")
         phone = (submission.get("phone") or "").strip()
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False

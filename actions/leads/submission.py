@@ -20,7 +20,10 @@ logger = logging.getLogger(__name__)
 
 
 def submit_lead(submission: LeadSubmission, settings: LeadSettings | None = None) -> LeadReceipt:
-    """Creates or updates the person's lead, then notifies the team.
+    """Updates the conversation's own lead, or creates one, then notifies the team.
+
+    Another conversation's lead is never changed: a known e-mail or phone from a new
+    conversation makes a new lead flagged as a possible duplicate, for a coordinator to merge.
 
     Older spooled submissions are stored first, so leads keep their order. When the database
     cannot be reached, or refuses the lead, the submission is spooled instead.

@@ -79,8 +79,11 @@ class SharedRecentIds:
         try:
             first = self.client.set(key, 1, nx=True, ex=SEEN_IDS_TTL_S)
         except redis.RedisError as error:
-            logger.warning("%s: Redis unavailable (%s), redeliveries are recognised by this process only",
-                           self.channel, type(error).__name__)
+            logger.warning(
+                "%s: Redis unavailable (%s), redeliveries are recognised by this process only",
+                self.channel,
+                type(error).__name__,
+            )
             return local
         return not first
 

@@ -29,7 +29,7 @@ def _pieces(text: str, limit: int, level: int = 0) -> list[str]:
     if len(text) <= limit:
         return [text]
     if level == len(_SEPARATORS):
-        return [text[start:start + limit] for start in range(0, len(text), limit)]
+        return [text[start : start + limit] for start in range(0, len(text), limit)]
     pieces: list[str] = []
     for part in _SEPARATORS[level].split(text):
         if part.strip():

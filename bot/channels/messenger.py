@@ -73,6 +73,7 @@ def looks_like_payload(text: str) -> bool:
 
 # --- Incoming events ------------------------------------------------------------------------
 
+
 class Kind(enum.Enum):
     """What a person did, as far as the assistant is concerned."""
 
@@ -209,6 +210,7 @@ def entry_events(entry: Any) -> list[Any]:
 
 # --- Output ---------------------------------------------------------------------------------
 
+
 def template_button(button: dict[str, Any]) -> dict[str, Any] | None:
     """A Rasa button as a Messenger template button (postback or web_url); ``None`` (logged) if unusable."""
     title = short_title(str(button.get("title") or ""), TITLE_LIMIT)
@@ -288,9 +290,7 @@ class MessengerOutput(OutputChannel):
 
     async def send_message(self, recipient_id: str, message: dict[str, Any]) -> bool:
         """Sends one Messenger ``message`` object in answer to the person."""
-        return await self._post(
-            {"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE", "message": message}
-        )
+        return await self._post({"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE", "message": message})
 
     async def _send_texts(self, recipient_id: str, text: str, limit: int = TEXT_LIMIT) -> bool:
         """Sends ``text`` as messages of at most ``limit`` characters; stops at the first failure."""
@@ -324,12 +324,15 @@ class MessengerOutput(OutputChannel):
         head, last = head_and_last(text, BUTTON_TEXT_LIMIT)
         if head and not await self._send_texts(recipient_id, head):
             return
-        await self.send_message(recipient_id, {
-            "attachment": {
-                "type": "template",
-                "payload": {"template_type": "button", "text": last or EMPTY_TEXT, "buttons": template_buttons},
-            }
-        })
+        await self.send_message(
+            recipient_id,
+            {
+                "attachment": {
+                    "type": "template",
+                    "payload": {"template_type": "button", "text": last or EMPTY_TEXT, "buttons": template_buttons},
+                }
+            },
+        )
 
     async def send_quick_replies(
         self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
@@ -368,9 +371,10 @@ class MessengerOutput(OutputChannel):
                 buttons = [button for button in map(template_button, card["buttons"] or []) if button]
                 card["buttons"] = buttons[:MAX_TEMPLATE_BUTTONS]
             cards.append(card)
-        await self.send_message(recipient_id, {
-            "attachment": {"type": "template", "payload": {"template_type": "generic", "elements": cards}}
-        })
+        await self.send_message(
+            recipient_id,
+            {"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": cards}}},
+        )
 
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any] | list[dict[str, Any]], **kwargs: Any
@@ -405,8 +409,13 @@ class MessengerInput(FacebookInput):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> MessengerInput:
         """Reads the secrets from ``SOS_MESSENGER_*``; credentials.yml holds none."""
         if credentials:
-            logger.warning("%s: values in credentials.yml are ignored; set %s, %s and %s instead",
-                           LOG_NAME, VERIFY_TOKEN_ENV, APP_SECRET_ENV, PAGE_TOKEN_ENV)
+            logger.warning(
+                "%s: values in credentials.yml are ignored; set %s, %s and %s instead",
+                LOG_NAME,
+                VERIFY_TOKEN_ENV,
+                APP_SECRET_ENV,
+                PAGE_TOKEN_ENV,
+            )
         return cls(setting(VERIFY_TOKEN_ENV), setting(APP_SECRET_ENV), setting(PAGE_TOKEN_ENV))
 
     def __init__(self, fb_verify: str, fb_secret: str, fb_access_token: str) -> None:
@@ -417,11 +426,17 @@ class MessengerInput(FacebookInput):
         self._background = BackgroundWork(LOG_NAME)
         missing = self.missing_settings()
         if missing:
-            logger.warning("%s channel not configured (%s unset): its webhook answers 503", LOG_NAME, ", ".join(missing))
+            logger.warning(
+                "%s channel not configured (%s unset): its webhook answers 503", LOG_NAME, ", ".join(missing)
+            )
 
     def missing_settings(self) -> list[str]:
         """The environment variables the channel still needs."""
-        values = {VERIFY_TOKEN_ENV: self.fb_verify, APP_SECRET_ENV: self.fb_secret, PAGE_TOKEN_ENV: self.fb_access_token}
+        values = {
+            VERIFY_TOKEN_ENV: self.fb_verify,
+            APP_SECRET_ENV: self.fb_secret,
+            PAGE_TOKEN_ENV: self.fb_access_token,
+        }
         return [name for name, value in values.items() if not value]
 
     @property
@@ -455,8 +470,11 @@ class MessengerInput(FacebookInput):
         return webhook
 
     def _not_configured(self) -> HTTPResponse:
-        logger.warning("%s webhook called but the channel is not configured (%s unset)",
-                       LOG_NAME, ", ".join(self.missing_settings()))
+        logger.warning(
+            "%s webhook called but the channel is not configured (%s unset)",
+            LOG_NAME,
+            ", ".join(self.missing_settings()),
+        )
         return response.text("channel not configured", status=503)
 
     def receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
@@ -471,8 +489,12 @@ class MessengerInput(FacebookInput):
             return response.json({"error": "not a page event"}, status=400)
         by_sender = self.incoming_by_sender(payload)
         if by_sender:
-            logger.info("%s webhook: %d event(s) to answer from %d person(s)",
-                        LOG_NAME, sum(map(len, by_sender.values())), len(by_sender))
+            logger.info(
+                "%s webhook: %d event(s) to answer from %d person(s)",
+                LOG_NAME,
+                sum(map(len, by_sender.values())),
+                len(by_sender),
+            )
         for sender_id, incoming in by_sender.items():
             self._background.start(self._answer_all(incoming, on_new_message), sender_id)
         return response.text("success")
@@ -518,9 +540,7 @@ class MessengerInput(FacebookInput):
         output = self.get_output_channel()
         await output.send_action(event.sender_id, "mark_seen")
         await output.send_action(event.sender_id, "typing_on")
-        message = UserMessage(
-            event.text, output, event.sender_id, input_channel=self.name(), metadata=event.metadata()
-        )
+        message = UserMessage(event.text, output, event.sender_id, input_channel=self.name(), metadata=event.metadata())
         try:
             await on_new_message(message)
         except Exception:  # noqa: BLE001 (one failed turn must not stop the channel)

@@ -20,10 +20,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.limits import MAX_WEBHOOK_BYTES
+from bot.language import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("fr", "en")
 # What a person who sent a picture, a voice note or a sticker is told, on every Meta channel.
 UNSUPPORTED_REPLY = {
     "fr": "Désolé, je ne comprends que les messages écrits. Pouvez-vous écrire votre question?",
@@ -143,8 +143,12 @@ async def post_to_graph(path: str, token: str, payload: dict[str, Any], channel:
                 # Read to the end, so the connection goes back to the pool.
                 answer = await reply.read()
                 if reply.status >= 400:
-                    logger.error("%s send failed with HTTP %d: %s", channel, reply.status,
-                                 answer.decode("utf-8", "replace")[:500])
+                    logger.error(
+                        "%s send failed with HTTP %d: %s",
+                        channel,
+                        reply.status,
+                        answer.decode("utf-8", "replace")[:500],
+                    )
                     return False
                 return True
         except aiohttp.ServerDisconnectedError as error:

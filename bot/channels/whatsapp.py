@@ -85,6 +85,7 @@ def masked(wa_id: str) -> str:
 
 # --- Settings ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class WhatsAppSettings:
     """The WhatsApp number's secrets and id, as Meta's app dashboard gives them."""
@@ -116,6 +117,7 @@ class WhatsAppSettings:
 
 
 # --- Buttons: reply buttons or a numbered list ------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -199,6 +201,7 @@ def last_bot_buttons(events: Any) -> list[dict[str, Any]] | None:
 
 # --- Output -----------------------------------------------------------------------------------
 
+
 class WhatsAppOutput(OutputChannel):
     """Sends the assistant's messages through the Cloud API (``POST /<phone-number-id>/messages``)."""
 
@@ -247,10 +250,13 @@ class WhatsAppOutput(OutputChannel):
             {"type": "reply", "reply": {"id": choice.payload, "title": short_title(choice.title, MAX_BUTTON_TITLE)}}
             for choice in shown
         ]
-        await self._send(recipient_id, {
-            "type": "interactive",
-            "interactive": {"type": "button", "body": {"text": pieces[-1]}, "action": {"buttons": buttons}},
-        })
+        await self._send(
+            recipient_id,
+            {
+                "type": "interactive",
+                "interactive": {"type": "button", "body": {"text": pieces[-1]}, "action": {"buttons": buttons}},
+            },
+        )
 
     async def send_quick_replies(
         self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
@@ -279,6 +285,7 @@ class WhatsAppOutput(OutputChannel):
 
 
 # --- Input: reading the webhook ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Incoming:
@@ -345,7 +352,13 @@ def read_message(message: Any, names: dict[str, str]) -> Incoming | None:
     name = names.get(sender)
     if name:
         metadata["profile_name"] = name
-    return Incoming(sender, str(message.get("id") or ""), kind, cut_user_text(text, f"whatsapp message from {masked(sender)}") if text else None, metadata)
+    return Incoming(
+        sender,
+        str(message.get("id") or ""),
+        kind,
+        cut_user_text(text, f"whatsapp message from {masked(sender)}") if text else None,
+        metadata,
+    )
 
 
 def read_change(change: Any, phone_number_id: str) -> Iterator[Incoming]:
@@ -388,6 +401,7 @@ def read_delivery(payload: dict[str, Any], phone_number_id: str) -> list[Incomin
 
 
 # --- Input: handling the messages -------------------------------------------------------------
+
 
 async def stored_tracker(app: Sanic, sender: str) -> Any:
     """The conversation's tracker from the tracker store, or None (logged if the store fails)."""
@@ -484,14 +498,16 @@ class WhatsAppInput(InputChannel):
                     await self._reply_unsupported(message, app)
                     return
                 text = await self._chosen_payload(message, app) or message.text
-                await on_new_message(UserMessage(
-                    text,
-                    self.get_output_channel(),
-                    message.sender,
-                    input_channel=self.name(),
-                    metadata=message.metadata,
-                    message_id=message.message_id or None,
-                ))
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        self.get_output_channel(),
+                        message.sender,
+                        input_channel=self.name(),
+                        metadata=message.metadata,
+                        message_id=message.message_id or None,
+                    )
+                )
             except Exception:  # noqa: BLE001 (a failed message must not stop the next ones)
                 logger.exception("whatsapp message from %s could not be handled", masked(message.sender))
 
@@ -522,8 +538,11 @@ class WhatsAppInput(InputChannel):
         Once a minute at most: the other photos of an album get no reply of their own.
         """
         if self._recently_asked_to_write(message.sender):
-            logger.info("whatsapp %s message from %s not understood: already asked to write", message.kind,
-                        masked(message.sender))
+            logger.info(
+                "whatsapp %s message from %s not understood: already asked to write",
+                message.kind,
+                masked(message.sender),
+            )
             return
         logger.info(
             "whatsapp %s message from %s not understood: asked to write instead", message.kind, masked(message.sender)

@@ -1,0 +1,1 @@
+"""The assistant's custom NLU components, named in config.yml's pipeline."""

@@ -1,0 +1,1 @@
+"""Tests of the parsers of the questionnaire's answers (actions/parsing)."""
