@@ -367,6 +367,17 @@ def test_an_answer_can_be_corrected_in_the_message_or_by_choosing_it(lead_stack,
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_correction_menu_s_buttons_carry_their_payloads_and_log_no_error(stack, sender, language):
+    play(stack, sender, up_to_treatments(language)[:4], language)
+    (menu,) = stack.chat(sender, "je veux corriger une réponse" if language == "fr" else "I want to change an answer")
+    payloads = [button["payload"] for button in menu["buttons"]]
+    assert payloads[0] == '/correct{"correction_target": "residence"}'
+    assert all(payload.startswith('/correct{"correction_target": "') and payload.endswith('"}') for payload in payloads)
+    play(stack, sender, [(payloads[0], ["utter_ask_residence"])], language)
+    assert "interpolator.interpolate.text" not in (stack.log_dir / "rasa.log").read_text(errors="replace")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_questions_can_be_cancelled(lead_stack, sender, language):
     stack, _ = lead_stack
     play(
