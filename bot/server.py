@@ -40,7 +40,8 @@ def rasa_arguments(arguments: list[str], environment: dict[str, str]) -> list[st
     token = environment.get(API_TOKEN_VARIABLE, "")
     if not token or arguments[:1] != ["run"]:
         return arguments
-    return [*arguments, "--enable-api", "--auth-token", token]
+    # One argument, so that a token starting with « - » is not read as an option.
+    return [*arguments, "--enable-api", f"--auth-token={token}"]
 
 
 def main() -> None:
