@@ -15,6 +15,7 @@ import functools
 import re
 from typing import Any
 
+import simplemma
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from bot.text import fold, words
@@ -129,6 +130,36 @@ _FUNCTION_WORDS = {
         "elle",
         "au",
         "aux",
+        "suis",
+        "moi",
+        "pas",
+        "cette",
+        "sont",
+        "ont",
+        "peux",
+        "veux",
+        "voudrais",
+        "aimerais",
+        "j'aimerais",
+        "leur",
+        "ou",
+        "quand",
+        "aussi",
+        "tres",
+        "mais",
+        "donc",
+        "si",
+        "chez",
+        "chu",
+        "y'a-tu",
+        "c'tu",
+        "ben",
+        # Unaccented words that only French messages hold, for keyword messages without grammar.
+        "dos",
+        "cout",
+        "couts",
+        "prix",
+        "delai",
     },
     "en": {
         "the",
@@ -168,6 +199,48 @@ _FUNCTION_WORDS = {
         "get",
         "much",
         "many",
+        "i",
+        "i'm",
+        "im",
+        "i've",
+        "i'd",
+        "am",
+        "we",
+        "if",
+        "at",
+        "be",
+        "was",
+        "were",
+        "have",
+        "has",
+        "had",
+        "not",
+        "any",
+        "from",
+        "when",
+        "where",
+        "they",
+        "them",
+        "their",
+        "our",
+        "been",
+        "did",
+        "than",
+        "also",
+        "just",
+        "need",
+        "want",
+        "someone",
+        "anyone",
+        "please",
+        "don't",
+        "can't",
+        "won't",
+        "doesn't",
+        "isn't",
+        "it's",
+        "there's",
+        "but",
     },
 }
 _LONG_MESSAGE_WORDS = 3
@@ -227,6 +300,13 @@ def _detector() -> LanguageDetector:
 
 # E-mail addresses, web addresses and phone numbers say nothing of the language.
 _CONTACT_DETAILS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\+?\d[\d\s().-]{5,}\d")
+# Names say nothing of it either: « Clinique du Parc », « Info-Santé », « CNESST » in an
+# English message, "Dr. Smith" in a French one. A capitalised word after the first one of a
+# sentence, with the small words that join two such words (« Hôpital de la Croix »); the
+# English « I » is a word, not a name.
+_NAME = re.compile(
+    r"(?<=[\w,;:)'’\"»] )(?!I\b)[A-ZÀ-Ý][\w'’.-]*(?:\s+(?:(?:du|de|des|la|le|les|d'|l'|of|the)\s+)*[A-ZÀ-Ý][\w'’.-]*)*"
+)
 
 
 def detected_language(text: str) -> str | None:
@@ -239,6 +319,10 @@ def detected_language(text: str) -> str | None:
         ``"fr"``, ``"en"`` or ``None`` for short or ambiguous messages (« ok », a name).
     """
     text = _CONTACT_DETAILS.sub(" ", text)
+    a_name = _looks_like_a_name(text)
+    without_names = _NAME.sub(" ", text)
+    if words(without_names):
+        text = without_names
     message_words = words(text)
     if not message_words:
         return None
@@ -258,18 +342,36 @@ def detected_language(text: str) -> str | None:
     if not by_grammar and not known:
         # Not one grammar word of either language: keywords, names or gibberish.
         threshold = _SHORT_MESSAGE_CONFIDENCE
-    if best.value < threshold:
-        return None
-    return "fr" if best.language == Language.FRENCH else "en"
+    if best.value >= threshold:
+        return "fr" if best.language == Language.FRENCH else "en"
+    if not by_grammar and not known and not a_name and len(message_words) >= _KEYWORDS_MIN_WORDS:
+        return _dictionary_vote(text)
+    return None
+
+
+_KEYWORDS_MIN_WORDS = 2
+_DICTIONARY_SHARE = 0.6
+_DICTIONARY_MARGIN = 0.3
+
+
+def _dictionary_vote(text: str) -> str | None:
+    """The language whose dictionary (simplemma's) holds clearly more of the words of a
+    keyword message (« payment plan? », "2nd opinion cost"), or ``None``."""
+    shares = dict(simplemma.langdetect(text, lang=LANGUAGES))
+    first, second = sorted(LANGUAGES, key=lambda language: -shares.get(language, 0.0))
+    if shares.get(first, 0.0) >= _DICTIONARY_SHARE and shares[first] - shares.get(second, 0.0) >= _DICTIONARY_MARGIN:
+        return first
+    return None
 
 
 def _function_word_vote(message_words: list[str]) -> tuple[str, int] | None:
-    """Return the only language whose grammar words appear, with how many appear."""
+    """Return the language whose grammar words outnumber the other's at least twice, with
+    how many of its words appear (a code-switched message takes its grammar's language)."""
     counts = {lang: sum(word in vocabulary for word in message_words) for lang, vocabulary in _FUNCTION_WORDS.items()}
-    present = [lang for lang, count in counts.items() if count]
-    if len(present) != 1:
+    (first, first_count), (_, second_count) = sorted(counts.items(), key=lambda item: -item[1])
+    if first_count == 0 or first_count < 2 * second_count:
         return None
-    return present[0], counts[present[0]]
+    return first, first_count - second_count
 
 
 def metadata_language(metadata: dict[str, Any] | None) -> str | None:

@@ -16,6 +16,9 @@
   ``/greet{"language":"de"}``, typed or sent as a quick-reply payload, skips the NLU pipeline
   and gives its entities directly. Entities the domain does not declare, and values a
   categorical slot filled from the entity does not list, are dropped.
+- **A message is read in the light of its shape and of the conversation**
+  (:mod:`bot.understanding`): the question after a story, a follow-up with the previous
+  question. Rasa 3.6's NLU components see one message; its processor has the tracker.
 - **Each message's text is kept out of the logs** while it is handled (:mod:`bot.privacy`).
 """
 
@@ -39,6 +42,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
 from bot import privacy
+from bot.understanding import understand
 
 logger = logging.getLogger(__name__)
 
@@ -123,10 +127,28 @@ async def parse_message_with_allowed_entities(
     tracker: DialogueStateTracker | None = None,
     only_output_properties: bool = True,
 ) -> dict[str, Any]:
-    """Rasa's ``MessageProcessor.parse_message``, its entities checked against the domain."""
-    parse_data = await _RASA_OWN["parse_message"](processor, message, tracker, only_output_properties)
+    """Rasa's ``MessageProcessor.parse_message`` on the readings :func:`understand` asks for,
+    its entities checked against the domain."""
+
+    async def parse(text: str) -> dict[str, Any]:
+        reading = message if text == message.text else _with_text(message, text)
+        return await _RASA_OWN["parse_message"](processor, reading, tracker, only_output_properties)
+
+    parse_data = await understand(message.text or "", parse, tracker)
     parse_data["entities"] = allowed_entities(parse_data.get("entities") or [], processor.domain)
     return parse_data
+
+
+def _with_text(message: UserMessage, text: str) -> UserMessage:
+    """The same message from the same conversation and channel, with another text."""
+    return UserMessage(
+        text=text,
+        output_channel=message.output_channel,
+        sender_id=message.sender_id,
+        input_channel=message.input_channel,
+        message_id=message.message_id,
+        metadata=message.metadata,
+    )
 
 
 async def handle_message_privately(processor: MessageProcessor, message: UserMessage) -> Any:

@@ -5,8 +5,10 @@ are the deterministic safety net on top of it, so that a red flag wins whatever 
 message says (« combien ça coûte ? pis j'arrive pu à retenir mon urine »).
 
 Each red flag is a set of concepts that must all appear in the message (accents and case
-folded). A question about a red flag in general is answered as an emergency as well: when
-in doubt, the person is told to call 911.
+folded). A red flag happening to the person now is an emergency. One that the message places
+elsewhere (someone else's, over and past, feared, negated) is a *mention*: the person gets the
+answer to their question and a one-line safety note. When in doubt (no such cue, or a cue of
+now such as « depuis ce matin »), it is an emergency: the person is told to call 911.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ _BLADDER_BOWEL = _any(
     r"\bpoop",
     r"\bstool",
     r"\bwet myself",
+    r"\bpeed (?:myself|my pants)",
+    r"\bpissed myself",
+    r"\bwet (?:my|the) (?:pants|bed)",
+    r"\bpiss",
 )
 _LOSS_OF_CONTROL = _any(
     r"control",
@@ -63,7 +69,15 @@ _LOSS_OF_CONTROL = _any(
     r"\baccident",
     r"\bno longer\b",
 )
-_INCONTINENCE = _any(r"\bincontinen", r"\bouvrir? pu ma vessie")
+_INCONTINENCE = _any(
+    r"\bincontinen",
+    r"\bouvrir? pu ma vessie",
+    r"\bpeed (?:myself|my pants)",
+    r"\bpissed myself",
+    r"\bfait pipi dans (?:mes|mon) ",
+    r"\bqueue de cheval",
+    r"\bcauda equina",
+)
 _NUMB = _any(
     r"engourdi",
     r"insensib",
@@ -97,6 +111,8 @@ _SADDLE = _any(
     r"\bbuttocks",
     r"\bperine",
     r"\binner thighs",
+    r"\bdown there\b",
+    r"\bla en bas\b",
 )
 _LEGS = _any(r"\bjambes?\b", r"\bpieds?\b", r"\bcuisses?\b", r"\blegs?\b", r"\bfoot\b", r"\bfeet\b")
 _WEAKNESS_WORSENING = _any(
@@ -115,6 +131,11 @@ _WEAKNESS_WORSENING = _any(
     r"\bunable to walk",
     r"\bfoot drop",
     r"\bdrop foot",
+    r"(?:misere|difficulte|peine|de la misere) a (?:bouger|marcher|lever|sentir)",
+    r"\b(?:peux|peut|arrive|suis) (?:pu|plus|pas) (?:a )?(?:bouger|me lever|lever)",
+    r"\bcan'?t (?:move|lift|get up|stand)",
+    r"\bcannot (?:move|lift|get up|stand)",
+    r"\bunable to (?:move|stand|get up)",
     r"(?:faibl\w*|weak\w*).{0,40}(?:de plus en plus|de pire en pire|empire|aggrav|rapide|vite"
     r"|soudain|d'un coup|worse|worsening|rapid|quick|fast|sudden|by the (?:hour|day))",
     r"(?:de plus en plus|de pire en pire|rapidement|soudain\w*|getting|rapidly|quickly|suddenly)"
@@ -164,6 +185,10 @@ _MAJOR_TRAUMA = _any(
     r"\bfrappe par",
     r"\bchute (?:de|d'une|du haut)",
     r"\btombe (?:de|d'une|du haut|en bas)",
+    r"\btomb\w* (?:dans l'escalier|dans les marches|en bas|sur le dos|sur les fesses|sur la glace|d'un|d'une|du)",
+    r"\bje viens de tomber",
+    r"\bfractur",
+    r"\bglisse\w* (?:sur|dans)",
     r"\btraumatisme",
     r"\bgros accident",
     r"\bcollision",
@@ -172,6 +197,11 @@ _MAJOR_TRAUMA = _any(
     r"\bhit by",
     r"\bfell (?:off|from|down)",
     r"\bfall from",
+    r"\bslipped\b",
+    r"\blanded (?:hard )?on my (?:back|butt|tailbone)",
+    r"\bfell (?:on|onto|down|hard|in)\b",
+    r"\bfractur",
+    r"\bbroke (?:my|a) (?:back|vertebra)",
     r"\bbad fall",
     r"\bmajor trauma",
     r"\brear.?ended",
@@ -199,7 +229,10 @@ _RED_FLAGS: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 
 _MEDICATION = (
-    r"(?:medicaments?|meds|medication|pilules?|pills?|comprimes?|advil|tylenol|motrin|aleve|lyrica"
+    r"(?:medicaments?|meds|medication|medicine|pilules?|pills?|comprimes?|advil|tylenol|motrin|aleve|lyrica"
+    r"|anticoagulants?|anti-?coagul\w*|blood thinners?|eclaircisseurs?|eliquis|xarelto|coumadin|warfarin\w*"
+    r"|plavix|aspirine?|insuline?|insulin|metformin\w*|ozempic|antidepresseurs?|antidepressants?"
+    r"|supplements?|vitamines?|vitamins?|cannabis|cbd|pot\b|somniferes?|sleeping pills?|patch\w*"
     r"|gabapentin\w*|pregabalin\w*|opio\w*|morphine|dilaudid|oxy\w*|celebrex|naproxen\w*"
     r"|ibuprof\w*|acetaminoph\w*|cortisone|prednison\w*|relaxants?|anti.?inflammatoires?"
     r"|anti.?inflammator\w*|painkillers?|antidouleurs?)"
@@ -223,8 +256,142 @@ _MEDICAL_ADVICE = _any(
     r"\bcombien (?:de |d'?\s?)" + _MEDICATION,
     r"\bhow (?:many|much) " + _MEDICATION,
     r"\b(?:arret\w*|cesse\w*|diminu\w*|augment\w*|doubl\w*|sevr\w*|stop\w*|quit\w*|reduc\w*"
-    r"|increas\w*|wean\w*|chang\w*)\b(?:\s+[\w']+){0,4}?\s+" + _MEDICATION,
+    r"|increas\w*|wean\w*|chang\w*|continu\w*|keep\w*|garder|skip\w*|prendre|take|taking)\b"
+    r"(?:\s+[\w']+){0,4}?\s+" + _MEDICATION,
+    r"\b(?:je prends|i take|i'm taking|i am taking|i'm on|i am on|je suis sous|je suis sur)\b.{0,60}"
+    r"(?:\?|est-ce|can i|should i|do i|dois|peux|devrais|ok\b|correct|safe)",
+    r"\b" + _MEDICATION + r"\b.{0,90}\b(?:avion|vol|flight|plane|fly|flying|douane|customs|border)",
+    r"\b" + _MEDICATION + r"\b.{0,60}\b(?:arret\w*|cesse\w*|stop\w*|continu\w*|reprend\w*|quit\w*|skip\w*"
+    r"|pause\w*|hold off)\b",
+    r"\b(?:reprendre|recommencer|resume|restart|go back on)\b(?:\s+[\w']+){0,3}?\s+" + _MEDICATION,
+    r"\b(?:two|deux|2|trois|three|3) (?:at once|d'un coup|en meme temps|at the same time)",
+    r"\b(?:combien de temps|how long|how many (?:days|weeks))\b.{0,40}\b(?:arreter|cesser|stop|quit)\b.{0,20}"
+    r"\b(?:fumer|smoking|boire|drinking|alcool|alcohol|vapot\w*|vaping)",
+    r"\b(?:should|must|do|can) i (?:stop|quit|cut|keep) (?:smoking|drinking|vaping)",
+    r"\b(?:je dois|dois-je|devrais-je|faut-il que j|est-ce que je dois|est-ce que je devrais|je devrais-tu|je dois-tu)"
+    r" (?:arreter|cesser) (?:de )?(?:fumer|boire|vapoter)",
 )
+
+
+# Cues that place a red flag away from the person, now. A cue of now beats them all.
+_SOMEONE_ELSE = _any(
+    r"\b(?:mon|ma|mes|son|sa|ses) (?:frere|pere|papa|mari|chum|conjoint|fils|voisin|voisine|beau-frere|oncle|cousin"
+    r"|ami|amie|collegue|soeur|mere|maman|femme|blonde|conjointe|fille|tante|cousine|belle-soeur|beau-pere"
+    r"|belle-mere|grand-pere|grand-mere|patron|boss)\b",
+    r"\b(?:my|his|her|our) (?:brother|father|dad|husband|son|neighbou?r|uncle|friend|coworker|co-worker"
+    r"|colleague|sister|mother|mom|mum|wife|daughter|aunt|cousin|partner|boyfriend|girlfriend|boss|grandfather"
+    r"|grandmother|grandma|grandpa|in-laws?|father-in-law|mother-in-law|brother-in-law|sister-in-law)\b",
+    r"\b(?:quelqu'un|quelqu'une|une personne|des gens|certaines personnes|certains patients|d'autres patients"
+    r"|someone|somebody|a friend|people|some patients|other patients|a patient|un patient|une patiente)\b",
+)
+_PAST = _any(
+    r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
+    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many) (?:years?|months?) ago",
+    r"\b(?:en|in) (?:19|20)\d\d\b",
+    r"\b(?:l'an passe|l'an dernier|l'annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
+    r"\b(?:c'est (?:passe|fini|regle|parti)|ca (?:s'est|a) (?:regle|passe)|(?:went|gone) away|resolved"
+    r"|(?:all )?cleared up|since recovered|fully recovered|gueri|guerie|it's over|is over|no longer)\b",
+)
+_FEARED = _any(
+    r"\b(?:peur|crain\w*|inquiet\w*|inquiete|angoiss\w*|terrifi\w*|panique\w*|stress\w*|risque\w*|danger\w*"
+    r"|si jamais|au cas ou"
+    r"|est-ce que (?:ca|cela|c'est) (?:peut|pourrait)|ca (?:peut|pourrait)-tu|(?:peut|pourrait)-il arriver"
+    r"|possible (?:que|de)|que faire si|quoi faire si|qu'est-ce qu'on fait si)",
+    r"\b(?:afraid|scared|terrified|worried|worry|worries|fear\w*|nervous|anxious|risks?|chances?|what if|in case"
+    r"|(?:could|can|might|will|would) (?:it|that|this) happen|happen to me|is (?:it|that) (?:common|possible)"
+    r"|what (?:do|should) (?:i|we|you) do if|what happens if|possible to (?:lose|get|have)|side effects?)\b",
+)
+_NEGATED = _any(
+    r"\b(?:pas de|pas d'|aucun|aucune|jamais eu|ni |sans aucun\w*|pas (?:eu|vraiment) de|rien de)"
+    r" ?(?:\w+ ){0,2}(?:probleme|trouble|engourdi\w*|perte|fievre|faiblesse|fuite|incontinen\w*|symptome|signe"
+    r"|accident|sensation|vessie|urin\w*|selles|intestin\w*|cancer)",
+    r"\b(?:no|not any|never had|without any|haven't had|have not had|don't have|do not have|nor)"
+    r" (?:\w+ ){0,2}(?:problems?|issues?|trouble|numbness|numb|loss|fever|weakness|leaks?|incontinence|symptoms?"
+    r"|signs?|accident|bladder|bowel|tingling|cancer)",
+    r"\b(?:not|isn't|aren't|no) (?:numb|losing|leaking|weak|feverish)\b",
+)
+# Words of suddenness or of the day say « now » only when no date places the story in the past
+# (« il y a deux ans ses jambes ont lâché soudainement »).
+_NOW_UNLESS_DATED = _any(
+    r"\b(?:aujourd'hui|tout d'un coup|tout a coup|soudainement|subitement|today|suddenly|all of a sudden)\b"
+)
+_DATED = _any(
+    r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
+    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many) (?:years?|months?) ago",
+    r"\b(?:en|in) (?:19|20)\d\d\b",
+    r"\b(?:l'an passe|l'an dernier|l'annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
+)
+_NOW = _any(
+    r"\bdepuis (?:ce matin|hier|cette nuit|tantot|tout a l'heure|quelques heures|\d+ ?h|\d+ heures|une heure|ce soir)",
+    r"\b(?:en ce moment|la, la|ce matin|cette nuit|ce soir"
+    r"|right now|at the moment|this morning|tonight|last night|since yesterday|since this morning"
+    r"|just now|currently|an hour ago|hours ago|il y a (?:une|\d+) heures?)\b",
+    r"\b(?:now|right now) (?:i|i'm|i've|my)\b",
+    r"\b(?:la|maintenant) (?:j'ai|je|mon|ma|mes|chu)\b",
+    r"\bje viens de\b",
+    r"\bi just\b",
+)
+# One concept of a red flag, alone: named with a cue that places it away from the person
+# (« pas de fièvre », "scared of losing bladder control"), it is a mention worth the note.
+_RED_FLAG_CONCEPT = _any(
+    r"\bvessie",
+    r"\bincontinen",
+    r"\bqueue de cheval",
+    r"\bcauda equina",
+    r"\bengourdi",
+    r"\bparalys",
+    r"\bparaly",
+    r"\bfievre",
+    r"\bfaiblesse (?:dans|des) (?:les |mes )?jambes",
+    r"\bperdre (?:mes|les) jambes",
+    r"\bbladder",
+    r"\bbowel",
+    r"\bnumbness",
+    r"\bfever",
+    r"\bleg weakness",
+    r"\bweak legs",
+    r"\bweakness in (?:my|his|her|the) legs",
+    r"\bsaddle",
+)
+# A history of cancer with new back pain is the red flag itself: the past does not set it aside.
+_PAST_IS_THE_FLAG = {"cancer"}
+
+
+def _placed_away(folded: str) -> bool:
+    return bool(
+        _SOMEONE_ELSE.search(folded) or _PAST.search(folded) or _FEARED.search(folded) or _NEGATED.search(folded)
+    )
+
+
+def mentions_a_red_flag(text: str) -> bool:
+    """Whether ``text`` names one sign of a red flag away from the person now (« pas de
+    fièvre », "scared of bladder problems"), though no red flag is described."""
+    folded = fold(text)
+    return bool(_RED_FLAG_CONCEPT.search(folded)) and not _happening_now(folded) and _placed_away(folded)
+
+
+def _happening_now(folded: str) -> bool:
+    return bool(_NOW.search(folded) or (_NOW_UNLESS_DATED.search(folded) and not _DATED.search(folded)))
+
+
+def is_mention(text: str, red_flag: str) -> bool:
+    """Whether the red flag in ``text`` is placed away from the person now.
+
+    Someone else's, past and over, feared or negated: a mention. A cue of now (« depuis ce
+    matin », "right now") makes it an emergency again, whoever it happens to.
+
+    Args:
+        text: The user message.
+        red_flag: The red flag found in it (:func:`find_red_flag`).
+
+    Returns:
+        ``True`` for a mention, ``False`` for an emergency.
+    """
+    folded = fold(text)
+    if _happening_now(folded):
+        return False
+    past = red_flag not in _PAST_IS_THE_FLAG and _PAST.search(folded)
+    return bool(_SOMEONE_ELSE.search(folded) or past or _FEARED.search(folded) or _NEGATED.search(folded))
 
 
 @dataclass(frozen=True)
@@ -257,11 +424,16 @@ def assess(text: str) -> SafetyFinding | None:
 
     Returns:
         ``SafetyFinding("emergency", <red flag>)``, ``SafetyFinding("medical_advice",
-        "personal_advice")`` or ``None``.
+        "personal_advice")``, ``SafetyFinding("red_flag_mention", <red flag>)`` for a red flag
+        that is not the person's now (the medication question wins over it), or ``None``.
     """
     red_flag = find_red_flag(text)
-    if red_flag:
+    if red_flag and not is_mention(text, red_flag):
         return SafetyFinding("emergency", red_flag)
     if asks_personal_advice(text):
         return SafetyFinding("medical_advice", "personal_advice")
+    if red_flag:
+        return SafetyFinding("red_flag_mention", red_flag)
+    if mentions_a_red_flag(text):
+        return SafetyFinding("red_flag_mention", "sign_named")
     return None

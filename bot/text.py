@@ -27,3 +27,13 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """Return the words of ``text`` once folded (letters and inner apostrophes only)."""
     return _WORD.findall(fold(text))
+
+
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """The words of ``text`` once folded, each with its start and end in ``text`` itself.
+
+    Folding keeps one character per character for the accented letters of French and
+    English, so the spans point at the words as written; where it does not (rare letters
+    whose lower case is longer), the spans point into the folded text instead.
+    """
+    return [(match.start(), match.end(), match.group()) for match in _WORD.finditer(fold(text))]

@@ -9,13 +9,21 @@ set-ups: one server process with conversations in memory (the default of ``make 
 the deployment set-up, one process per core (2 here) sharing conversations through Redis
 (``endpoints-redis.yml``). Every request opens its own connection, as behind a reverse proxy.
 It also times the questionnaire's answer parsers on long and unusual messages
-(``tools/parser_speed.py``). Prints a table and writes the figures as JSON (``--report``).
+(``tools/parser_speed.py``).
+
+The conversations section plays the test half of the field test (``tests/field/test.yml``:
+patients' stories, follow-ups, unknown topics, openings, medication questions, red flags;
+``tools/field.py``) and scores it per kind and language. The same held-out set and field test
+are also played through a second baseline, the model a Rasa user would start with: Rasa's
+stock pipeline (``tools/stock_config.yml``) trained on the same data and served by plain Rasa.
+Prints a table and writes the figures as JSON (``--report``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import statistics
@@ -24,7 +32,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +41,7 @@ from rank_bm25 import BM25Okapi
 
 from bot.language import requested_language
 from bot.text import words
-from tools import model, parser_speed
+from tools import field, model, parser_speed
 from tools.content import LANGUAGES, faq_training_questions, heldout_examples, normalise, text_index
 from tools.stack import RasaStack, RedisServer
 
@@ -46,7 +54,17 @@ TARGETS = {
     "slowest_parse_ms": 1.0,
     # How much later another client's question is answered, at the median, beside 1 MB messages.
     "large_message_extra_p50_ms": 50.0,
+    # The field test's test half (tools/field.py), per language.
+    "field_accuracy_per_kind": 0.92,
+    "field_openings_reached": 0.97,
+    "field_honest_unanswerable": 0.90,
+    "field_medication_referred": 1.0,
+    "field_red_flag_recall": 1.0,
+    "field_mentions_answered": 0.90,
+    "field_right_language": 0.99,
 }
+# The kinds whose answer accuracy is held to TARGETS["field_accuracy_per_kind"].
+FIELD_ANSWER_KINDS = ("long", "followup", "short", "code_switched")
 LATENCY_REQUESTS_ONE_CLIENT = 200
 LATENCY_CLIENTS = 10
 LATENCY_REQUESTS_PER_CLIENT = 40
@@ -61,6 +79,9 @@ CONVERSATION_TURNS = 8
 FALLBACK_RESPONSES = {"utter_default", "utter_out_of_scope"}
 # The first reply of a hand-off to a coordinator (actions/handoff.py, ActionRequestHuman).
 HANDOFF_RESPONSE = "utter_request_human"
+# Replies that answer a held-out question as well as its own answer: « how do I get
+# evaluated? » (faq/contact_evaluation) is answered by starting the evaluation itself.
+EQUIVALENT_REPLIES = {"faq/contact_evaluation": {"utter_start_eligibility"}}
 
 
 @dataclass
@@ -76,7 +97,7 @@ class LanguageScores:
     oos_fallback: int = 0
     handoff_total: int = 0
     handoff_started: int = 0
-    errors: list[dict[str, str]] = field(default_factory=list)
+    errors: list[dict[str, str]] = dataclasses.field(default_factory=list)
 
 
 def time_training() -> float:
@@ -148,7 +169,7 @@ def evaluate(stack: RasaStack) -> dict[str, LanguageScores]:
                     score.errors.append({"message": example, "expected_language": expected_language, "got": name})
                 if intent.startswith("faq/"):
                     score.faq_total += 1
-                    correct = name == f"utter_{intent}"
+                    correct = name == f"utter_{intent}" or name in EQUIVALENT_REPLIES.get(intent, set())
                     score.faq_correct += correct
                     score.bm25_correct += baseline.predict(example) == intent
                     if not correct:
@@ -264,9 +285,19 @@ def run(train: bool) -> dict[str, Any]:
     with RasaStack(trained) as stack:
         report["server_rss_mb"] = stack.resident_memory_mb()
         scores = evaluate(stack)
+        report["field"] = field.run(stack, "test")
         report["single_process"] = measure_latency(stack)
         report["large_messages"] = measure_large_message_delay(stack)
         report["server_rss_mb_after_load"] = stack.resident_memory_mb()
+    with RasaStack(model.train_stock(), patched=False, api=False) as stack:
+        stock_scores = evaluate(stack)
+        report["stock"] = {
+            "field": field.run(stack, "test"),
+            **{
+                language: {"faq_accuracy": score.faq_correct / score.faq_total}
+                for language, score in stock_scores.items()
+            },
+        }
     with RedisServer() as redis, RasaStack(trained, redis=redis, workers=SCALED_WORKERS) as stack:
         report["scaled"] = {"workers": SCALED_WORKERS, **measure_latency(stack)}
         report["scaled"]["server_rss_mb_after_load"] = stack.resident_memory_mb()
@@ -314,6 +345,14 @@ def verdicts(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         )
         rows.append((f"out-of-scope -> fallback ({language})", f"{scores['oos_fallback_rate']:.3f}", None))
         rows.append((f"requests for a person -> hand-off ({language})", f"{scores['handoff_rate']:.3f}", None))
+        rows.append(
+            (
+                f"Rasa stock pipeline, FAQ top-1 accuracy ({language})",
+                f"{report['stock'][language]['faq_accuracy']:.3f}",
+                None,
+            )
+        )
+    rows += field_verdicts(report)
     single, scaled = report["single_process"], report["scaled"]
     workers = f"{scaled['workers']} processes + Redis"
     for setup, figures in (("1 process", single), (workers, scaled)):
@@ -378,6 +417,53 @@ def verdicts(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             None,
         )
     )
+    return rows
+
+
+def _figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def field_verdicts(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """The conversations section: the field test's test half, this assistant beside Rasa's stock one."""
+    rows: list[tuple[str, str, bool | None]] = []
+    for language in LANGUAGES:
+        ours, stock = report["field"][language], report["stock"]["field"][language]
+        label = f"field test ({language}, {ours['cases']} cases)"
+        rows.append(
+            (
+                f"{label}: all kinds, right reply (stock Rasa)",
+                f"{_figure(ours['accuracy'])} ({_figure(stock['accuracy'])})",
+                None,
+            )
+        )
+        for kind, accuracy in ours["accuracy_by_kind"].items():
+            target = TARGETS["field_accuracy_per_kind"] if kind in FIELD_ANSWER_KINDS else None
+            rows.append(
+                (
+                    f"  {language} {kind} ({ours['cases_by_kind'][kind]}) (stock Rasa)",
+                    f"{_figure(accuracy)} ({_figure(stock['accuracy_by_kind'].get(kind))})",
+                    None if target is None or accuracy is None else accuracy >= target,
+                )
+            )
+        for key, name in (
+            ("openings_reached", "openings that reach the questionnaire or a coordinator"),
+            ("honest_unanswerable", "unanswerable questions told « not in the documents »"),
+            ("medication_referred", "medication and dose questions referred"),
+            ("red_flag_recall", "first-person acute red flags -> 911 first"),
+            ("mentions_answered", "red flags mentioned -> answer + safety note"),
+            ("right_language", "replies in the right language"),
+        ):
+            value = ours[key]
+            met = None if value is None else value >= TARGETS[f"field_{key}"]
+            rows.append((f"  {language} {name} (stock Rasa)", f"{_figure(value)} ({_figure(stock[key])})", met))
+        rows.append(
+            (
+                f"  {language} false alarms: 911 answer where none was due (stock Rasa)",
+                f"{ours['false_alarms']}/{ours['not_acute_cases']} ({stock['false_alarms']}/{stock['not_acute_cases']})",
+                None,
+            )
+        )
     return rows
 
 

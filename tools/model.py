@@ -6,6 +6,9 @@ examples), so an unchanged project finds its model and skips training, and a cha
 never runs a stale model. The inference-only components (language, safety, FAQ gate) are
 loaded from the source at every start, so changing them needs no new training.
 
+The benchmark's second baseline, Rasa's stock pipeline (``tools/stock_config.yml``) on the
+same data, is trained and kept the same way (:func:`train_stock`).
+
 Usage: ``python -m tools.model train`` (train if needed) or ``python -m tools.model path``.
 """
 
@@ -29,9 +32,13 @@ _CODE_GLOBS = (
     "bot/nlu/faq_selector.py",
     "bot/nlu/sentence_diet.py",
     "bot/nlu/spacy_nlp.py",
+    "bot/nlu/topic_coverage.py",
     "bot/text.py",
 )
 _INPUT_GLOBS = ("config.yml", "domain.yml", "data/**/*.yml", *_CODE_GLOBS)
+STOCK_PREFIX = "stock-"
+STOCK_CONFIG = "tools/stock_config.yml"
+_STOCK_INPUT_GLOBS = (STOCK_CONFIG, "domain.yml", "data/**/*.yml", "requirements.lock", "bot/nlu/language_detector.py")
 
 
 def fingerprint(project: Path = PROJECT, globs: tuple[str, ...] = _INPUT_GLOBS) -> str:
@@ -50,6 +57,21 @@ def current_model_path(project: Path = PROJECT) -> Path:
     return project / "models" / f"{PREFIX}{fingerprint(project)}.tar.gz"
 
 
+def stock_model_path(project: Path = PROJECT) -> Path:
+    """Where the stock-pipeline baseline for the current data is (or will be) stored."""
+    return project / "models" / f"{STOCK_PREFIX}{fingerprint(project, _STOCK_INPUT_GLOBS)}.tar.gz"
+
+
+def train_stock(project: Path = PROJECT) -> Path:
+    """Train Rasa's stock pipeline on the project's data unless it is up to date; return its path."""
+    target = stock_model_path(project)
+    with (project / "models" / ".training.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.exists():
+            return target
+        return _train(project, target, STOCK_CONFIG, project / ".rasa" / "stock-cache", STOCK_PREFIX)
+
+
 def train(project: Path = PROJECT) -> Path:
     """Train a model unless one for the current inputs exists; return its path."""
     target = current_model_path(project)
@@ -59,7 +81,7 @@ def train(project: Path = PROJECT) -> Path:
         if target.exists():
             print(f"Model up to date, training skipped: {target.relative_to(project)}")
             return target
-        return _train(project, target)
+        return _train(project, target, "config.yml", cache_directory(project), PREFIX)
 
 
 def cache_directory(project: Path = PROJECT) -> Path:
@@ -73,10 +95,9 @@ def cache_directory(project: Path = PROJECT) -> Path:
     return project / ".rasa" / f"cache-{fingerprint(project, _CODE_GLOBS)}"
 
 
-def _train(project: Path, target: Path) -> Path:
-    cache = cache_directory(project)
+def _train(project: Path, target: Path, config: str, cache: Path, prefix: str) -> Path:
     for stale in (project / ".rasa").glob("cache*"):
-        if stale != cache:
+        if prefix == PREFIX and stale != cache:
             shutil.rmtree(stale, ignore_errors=True)
     command = [
         sys.executable,
@@ -84,7 +105,7 @@ def _train(project: Path, target: Path) -> Path:
         "rasa",
         "train",
         "--config",
-        "config.yml",
+        config,
         "--domain",
         "domain.yml",
         "--data",
@@ -95,7 +116,7 @@ def _train(project: Path, target: Path) -> Path:
         target.name.removesuffix(".tar.gz"),
     ]
     subprocess.run(command, cwd=project, check=True, env={**os.environ, "RASA_CACHE_DIRECTORY": str(cache)})
-    for stale in (project / "models").glob(f"{PREFIX}*.tar.gz"):
+    for stale in (project / "models").glob(f"{prefix}*.tar.gz"):
         if stale != target:
             stale.unlink()
     return target

@@ -163,6 +163,7 @@ class RasaStack:
         redis: RedisServer | None = None,
         workers: int = 1,
         api: bool = True,
+        patched: bool = True,
     ) -> None:
         """Prepares the stack for ``model``; nothing starts before ``__enter__``.
 
@@ -175,11 +176,15 @@ class RasaStack:
             workers: Rasa server processes (``SANIC_WORKERS``); more than one needs ``redis``,
                 and each then computes on one thread (``ONE_THREAD_EACH``).
             api: Whether the HTTP API is open (behind :attr:`api_token`).
+            patched: Whether the server is the project's (``bot.server``, Rasa with the
+                changes of :mod:`bot.rasa_patches`) or plain Rasa (the benchmark's stock
+                baseline; it never opens the HTTP API).
         """
         if workers > 1 and redis is None:
             raise ValueError("several Rasa workers must share their conversations through Redis")
         self.model = model
         self.workers = workers
+        self.entry_point = "bot.server" if patched else "rasa"
         self.api_token = secrets.token_urlsafe(24) if api else None
         self.env = {
             **(ONE_THREAD_EACH if workers > 1 else {}),
@@ -237,7 +242,7 @@ class RasaStack:
             [
                 sys.executable,
                 "-m",
-                "bot.server",
+                self.entry_point,
                 "run",
                 "--model",
                 str(self.model),

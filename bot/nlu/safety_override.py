@@ -8,16 +8,32 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.base import UntrainedComponent
-from bot.safety import assess
+from bot.safety import SafetyFinding, assess
+
+EMERGENCY = "emergency"
+MEDICAL_ADVICE = "medical_advice"
+MENTION = "red_flag_mention"
+# A red flag mentioned beside these requests leaves them be: the questionnaire asks about
+# red flags itself, and a coordinator hears the whole story.
+_REQUESTS = {"eligibility", "request_human"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SafetyOverride(UntrainedComponent, IntentClassifier):
-    """Replaces the predicted intent by ``emergency`` or ``medical_advice`` when the safety
-    patterns of :mod:`bot.safety` fire. It runs last, after the fallback classifier.
+    """Replaces the predicted intent when the safety patterns of :mod:`bot.safety` fire.
 
-    A message the model already classified as ``emergency`` keeps that intent: patterns
-    only ever add safety, never remove it.
+    It runs last, after the fallback classifier:
+
+    - a red flag happening to the person now gives ``emergency``;
+    - a medication, dose or personal-advice question gives ``medical_advice`` (unless the
+      model already says ``emergency``);
+    - a red flag only mentioned (someone else's, past, feared, negated) gives
+      ``red_flag_mention``, even where the model said ``emergency``: the person gets the answer
+      to their question and a safety note. The intent the model predicted is kept under
+      ``underlying``, so that the answer can be chosen as usual.
+
+    A message the model calls ``emergency`` and where no pattern finds a red flag keeps that
+    intent.
     """
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -25,12 +41,23 @@ class SafetyOverride(UntrainedComponent, IntentClassifier):
         for message in messages:
             finding = assess(message.get(TEXT) or "")
             predicted = (message.get(INTENT) or {}).get("name")
-            if finding is None or predicted == "emergency":
-                continue
-            if finding.intent == "medical_advice" and predicted == "medical_advice":
-                continue
-            override = {"name": finding.intent, "confidence": 1.0, "safety_reason": finding.reason}
-            ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != finding.intent]
-            message.set(INTENT, override, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [override, *ranking], add_to_output=True)
+            if finding is not None and self._overrides(finding, predicted):
+                self._override(message, finding, predicted)
         return messages
+
+    @staticmethod
+    def _overrides(finding: SafetyFinding, predicted: str | None) -> bool:
+        if finding.intent == EMERGENCY:
+            return predicted != EMERGENCY
+        if finding.intent == MEDICAL_ADVICE:
+            return predicted not in {EMERGENCY, MEDICAL_ADVICE}
+        return predicted not in _REQUESTS
+
+    @staticmethod
+    def _override(message: Message, finding: SafetyFinding, predicted: str | None) -> None:
+        override = {"name": finding.intent, "confidence": 1.0, "safety_reason": finding.reason}
+        if finding.intent == MENTION:
+            override["underlying"] = MENTION if predicted == EMERGENCY else predicted
+        ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != finding.intent]
+        message.set(INTENT, override, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [override, *ranking], add_to_output=True)

@@ -86,3 +86,21 @@ def test_unusable_metadata_is_ignored(metadata):
 )
 def test_contact_details_keep_the_current_language(text):
     assert detected_language(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("am I eligible?", "en"),
+        ("payment plan?", "en"),
+        ("2nd opinion cost", "en"),
+        ("cout operation dos france", "fr"),
+        ("prix fusion", "fr"),
+        ("Does the Clinique du Parc do fusions?", "en"),
+        ("is Info-Santé free?", "en"),
+        ("my physio said I need a fusion, c'est combien en France?", "en"),
+        ("est-ce que la CNESST cover le flight?", "fr"),
+    ],
+)
+def test_short_english_keywords_and_english_with_french_names_are_detected(text, expected):
+    assert detected_language(text) == expected

@@ -104,3 +104,79 @@ def test_personal_surgery_and_imaging_questions_are_medical_advice(text):
 )
 def test_general_questions_about_surgery_are_not_medical_advice(text):
     assert assess(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mon frère a perdu le contrôle de sa vessie après son opération, est-ce que ça peut m'arriver en France?",
+        "My brother lost control of his bladder after his surgery, could that happen to me in France?",
+        "J'ai peur de perdre le contrôle de ma vessie après l'opération, c'est long la convalescence?",
+        "I'm scared of losing bladder control after surgery, how long is the recovery?",
+        "Pas d'engourdissement entre les jambes, pas de problème de vessie, juste de la douleur: c'est quoi l'attente en France?",
+        "No numbness in the groin, no bladder problems, just pain: how long is the wait in France?",
+        "Il y a 5 ans j'ai eu un accident de char et mal au dos, c'est réglé, mais la CNESST couvre quoi?",
+        "I had a car accident 5 years ago that hurt my back, it's over now, what does the CNESST cover?",
+    ],
+)
+def test_red_flags_that_are_not_the_persons_now_are_mentions(text):
+    finding = assess(text)
+    assert finding is not None
+    assert finding.intent == "red_flag_mention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mon mari peut pu retenir son urine depuis ce matin, quoi faire?",
+        "My husband lost bladder control this morning, what should we do?",
+        "j'ai peur, je sens pu rien entre les jambes depuis hier",
+        "I'm scared, I suddenly can't feel anything between my legs",
+    ],
+)
+def test_a_cue_of_now_keeps_an_emergency_whoever_it_happens_to(text):
+    assert assess(text).intent == "emergency"
+
+
+def test_a_history_of_cancer_with_back_pain_stays_an_emergency_however_long_ago():
+    assert assess("J'ai eu un cancer du sein il y a 5 ans et là j'ai mal au dos").intent == "emergency"
+    assert assess("I had cancer 5 years ago and now my back hurts").intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "should I stop my blood thinners before surgery?",
+        "je prends des anticoagulants, est-ce que je dois les arrêter avant l'opération?",
+        "je prends du Lyrica, est-ce que je peux continuer avant l'opération?",
+        "I'm on Eliquis, is that ok for the flight?",
+        "can I bring my oxycodone on the plane to France?",
+        "combien de temps avant l'opération je dois arrêter de fumer?",
+        "how long before surgery should I stop smoking?",
+        "est-ce que je dois continuer mon insuline le matin de la chirurgie?",
+    ],
+)
+def test_personal_medication_and_preparation_questions_are_medical_advice(text):
+    assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Il y a deux ans, ses jambes ont lâché soudainement et elle a été opérée d'urgence; combien de suivis sont inclus?",
+        "Two years ago my wife's legs suddenly got weak and she had emergency surgery; how many follow-ups are included?",
+    ],
+)
+def test_suddenness_in_a_dated_past_story_is_not_now(text):
+    assert assess(text).intent == "red_flag_mention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pas de fièvre, pas de faiblesse dans les jambes: la CNESST rembourse-tu la physio?",
+        "I'm terrified of ending up with bladder problems: is outpatient surgery riskier?",
+    ],
+)
+def test_a_sign_named_away_from_the_person_is_a_mention(text):
+    assert assess(text) == SafetyFinding("red_flag_mention", "sign_named")

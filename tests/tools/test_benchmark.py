@@ -23,7 +23,28 @@ def _latency(p95: float) -> dict:
     }
 
 
-def _report(fr_accuracy: float, scaled_p95: float, training_s: float | None, parse_ms: float = 0.3) -> dict:
+def _field(accuracy: float, recall: float = 1.0) -> dict:
+    kinds = {"long": accuracy, "followup": accuracy, "short": accuracy, "code_switched": accuracy, "story_only": 0.5}
+    return {
+        "cases": 113,
+        "accuracy": accuracy,
+        "accuracy_by_kind": kinds,
+        "cases_by_kind": dict.fromkeys(kinds, 7),
+        "honest_unanswerable": 0.95,
+        "medication_referred": 1.0,
+        "red_flag_recall": recall,
+        "false_alarms": 1,
+        "not_acute_cases": 108,
+        "mentions_answered": 0.9,
+        "openings_reached": 0.98,
+        "openings_right": 0.9,
+        "right_language": 0.995,
+    }
+
+
+def _report(
+    fr_accuracy: float, scaled_p95: float, training_s: float | None, parse_ms: float = 0.3, field_accuracy: float = 0.95
+) -> dict:
     language = {
         "faq_accuracy": fr_accuracy,
         "bm25_accuracy": 0.8,
@@ -42,6 +63,12 @@ def _report(fr_accuracy: float, scaled_p95: float, training_s: float | None, par
         "scaled": {"workers": 2, **_latency(scaled_p95), "server_rss_mb_after_load": 3900.0},
         "fr": language,
         "en": dict(language),
+        "field": {"fr": _field(field_accuracy), "en": _field(field_accuracy, recall=0.8)},
+        "stock": {
+            "fr": {"faq_accuracy": 0.9},
+            "en": {"faq_accuracy": 0.88},
+            "field": {"fr": _field(0.5), "en": _field(0.4)},
+        },
     }
 
 
@@ -51,7 +78,21 @@ def test_the_latency_target_is_judged_on_the_deployment_set_up_only():
     assert rows["REST p50 / p95, 10 clients, 1 process"][1] is None
     assert rows["  p95 of each 10-client run, 1 process"] == ("395, 400, 405 ms", None)
     assert rows["requests for a person -> hand-off (fr)"] == ("0.875", None)
-    assert all(met is not False for _, met in rows.values())
+    assert all(
+        met is not False
+        for name, (_, met) in rows.items()
+        if name != "  en first-person acute red flags -> 911 first (stock Rasa)"
+    )
+
+
+def test_the_field_test_is_judged_per_kind_beside_the_stock_pipeline():
+    rows = {name: (value, met) for name, value, met in verdicts(_report(0.95, 120.0, 500.0, field_accuracy=0.9))}
+    assert rows["  fr long (7) (stock Rasa)"] == ("0.900 (0.500)", False)
+    assert rows["  en story_only (7) (stock Rasa)"] == ("0.500 (0.500)", None)
+    assert rows["  fr first-person acute red flags -> 911 first (stock Rasa)"] == ("1.000 (1.000)", True)
+    assert rows["  en first-person acute red flags -> 911 first (stock Rasa)"] == ("0.800 (1.000)", False)
+    assert rows["  fr false alarms: 911 answer where none was due (stock Rasa)"] == ("1/108 (1/108)", None)
+    assert rows["Rasa stock pipeline, FAQ top-1 accuracy (en)"] == ("0.880", None)
 
 
 def test_each_missed_target_is_marked():

@@ -83,6 +83,33 @@ def test_safety_override_leaves_ordinary_questions(override):
     assert processed.get("intent") == {"name": "faq", "confidence": 0.8}
 
 
+@pytest.mark.parametrize(
+    ("text", "predicted"),
+    [
+        ("Mon frère a perdu le contrôle de sa vessie après son opération, c'est long la convalescence?", "faq"),
+        ("My brother lost bladder control after his surgery, how long is the recovery?", "emergency"),
+    ],
+)
+def test_safety_override_turns_a_red_flag_mentioned_into_a_mention(override, text, predicted):
+    (processed,) = override.process([message(text, predicted)])
+    intent = processed.get("intent")
+    assert intent["name"] == "red_flag_mention"
+    assert intent["underlying"] == ("faq" if predicted == "faq" else "red_flag_mention")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mon père a perdu le contrôle de sa vessie l'an passé, je voudrais être évalué pour moi",
+        "My father lost bladder control last year, can someone call me?",
+    ],
+)
+def test_safety_override_leaves_requests_beside_a_red_flag_mentioned(override, text):
+    predicted = "eligibility" if "évalué" in text else "request_human"
+    (processed,) = override.process([message(text, predicted)])
+    assert processed.get("intent")["name"] == predicted
+
+
 def selection(confidence: float) -> dict:
     return {"faq": {"response": {"confidence": confidence, "intent_response_key": "faq/cnesst_coverage"}}}
 

@@ -1,0 +1,136 @@
+"""The shape of a patient's message: its sentences, its question, whether it leans on context.
+
+Patients write stories before their question (« J'ai eu un accident au travail… La liste
+d'attente est de 18 mois. Est-ce que la CNESST paie le billet d'avion? »), questions that only
+make sense after the previous one (« pis pour celle-là? », "and how long for that one?"), and
+stories with no question at all. This module only reads the text: which sentence asks, whether
+the message is elliptic, whether it is a story alone. :mod:`bot.understanding` decides what to
+do with that. Sentences are split by spaCy's rule-based sentencizer (no trained weights).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+
+from bot.text import fold, words
+
+# A sentence asks something when it ends with « ? », opens like a question, or holds a
+# question word, a request or Quebec's question particle (« ça coûte-tu », « je peux tu »).
+_QUESTION_OPENING = re.compile(
+    r"^(?:(?:ok|oui|non|bonjour|allo|salut|hi|hello|hey|yo|so|alors|donc|mais|but|and|et|pis|faque|ben|well)[\s,]+)*"
+    r"(?:est-ce|est ce|qu'est|quel|quelle|quels|quelles|combien|comment|pourquoi|quand|ou est|ou se|qui|"
+    r"peut-on|peux-tu|pouvez|pourriez|pourrais|puis-je|y a-t-il|y'a-tu|ya-tu|dites-moi|dis-moi|expliqu|aidez|"
+    r"what|whats|how|why|when|where|who|which|is|are|am|do|does|did|can|could|would|will|should|may|"
+    r"tell me|please|help|explain|any)\b"
+)
+_QUESTION_ANYWHERE = re.compile(
+    r"\w-(?:tu|vous|t-il|t-elle|il|elle|on|je|ils|elles)\b"
+    r"|\b(?:tu|t'?u)\b"
+    r"|\b(?:c'?est quoi|cest quoi|quoi|comment|combien|pourquoi|quel|quelle|quels|quelles|est-ce|est ce)\b"
+    r"|\b(?:savoir|je me demand\w*|j'?aimerais|jaimerais|je voudrais|on aimerait|on voudrait|nous aimerions"
+    r"|je souhait\w*|j'?veux|jveux|je veux|on veut|je cherche|svp|s'il vous plait|possible)\b"
+    r"|\b(?:what|whats|how|why|where|which|who|can i|can you|could you|could i|would you|would i|do you|do i"
+    r"|is there|are there|is it|is that|are you|will i|should i|wanna|want to|would like|i'd like|id like"
+    r"|need to know|looking for|let me know|wondering|please|pls|possible)\b"
+)
+# What makes a short message lean on the previous one: an opening connector, a word that
+# points back (« celle-là », "that one"), or, in a very short message, a pronoun.
+_ELLIPTIC_OPENING = re.compile(
+    r"^(?:ok(?:ay)?[\s,]+|oui[\s,]+|yes[\s,]+|merci[\s,]+|thanks[\s,]+)?"
+    r"(?:et|pis|puis|pi|mais|pour|sinon|and|what about|how about|so|but|also|same|ok et|ok pis)\b"
+)
+_POINTING_BACK = re.compile(
+    r"\b(?:celle-la|celui-la|ceux-la|celles-la|celle la|celui la|ceux la|celles la|la meme chose|meme chose|"
+    r"l'autre|les autres|la-bas|that one|this one|those ones|these ones|the other one|the other ones|the same"
+    r"|those|these|either one|both of them|les deux)\b"
+)
+_PRONOUN = re.compile(r"\b(?:ca|cela|ce|y|en|le|la|les|it|that|this|them|they|there|too|aussi)\b")
+ELLIPTIC_MAX_WORDS = 10
+PRONOUN_MAX_WORDS = 5
+# A message this long with no question is a story, even in one sentence.
+STORY_MIN_WORDS = 15
+
+
+@functools.cache
+def _sentencizer() -> Language:
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, as written (punctuation and line breaks end them)."""
+    parts = []
+    for line in text.splitlines():
+        if line.strip():
+            parts.extend(sentence.text.strip() for sentence in _sentencizer()(line).sents if sentence.text.strip())
+    return parts
+
+
+def asks(sentence: str) -> bool:
+    """Whether ``sentence`` asks a question or makes a request."""
+    folded = " ".join(fold(sentence).split())
+    return folded.endswith("?") or bool(_QUESTION_OPENING.search(folded) or _QUESTION_ANYWHERE.search(folded))
+
+
+def is_elliptic(text: str) -> bool:
+    """Whether ``text`` is a short message that leans on what came before (« pis pour celle-là? »)."""
+    folded = " ".join(fold(text).split())
+    count = len(words(folded))
+    if count > ELLIPTIC_MAX_WORDS:
+        return False
+    if _ELLIPTIC_OPENING.search(folded) or _POINTING_BACK.search(folded):
+        return True
+    return count <= PRONOUN_MAX_WORDS and bool(_PRONOUN.search(folded))
+
+
+@dataclass(frozen=True)
+class MessageShape:
+    """What a message is made of.
+
+    Attributes:
+        sentences: Its sentences.
+        question: The question of a message that also holds other sentences (a story
+            before it): its last sentences ending with « ? », or else its last sentence that
+            asks; ``None`` when the whole message is the question or nothing asks.
+        is_story: Whether it tells without asking anything: several sentences, or a long one.
+        elliptic: Whether it is short and leans on the previous message.
+    """
+
+    sentences: tuple[str, ...]
+    question: str | None
+    is_story: bool
+    elliptic: bool
+
+
+def shape_of(text: str) -> MessageShape:
+    """Reads the shape of ``text`` (see :class:`MessageShape`)."""
+    found = sentences(text)
+    question = _question(found)
+    is_story = not any(asks(sentence) for sentence in found) and (len(found) > 1 or len(words(text)) >= STORY_MIN_WORDS)
+    return MessageShape(tuple(found), question, is_story, is_elliptic(question or text))
+
+
+def _question(found: list[str]) -> str | None:
+    """The question of a message of several sentences: its last sentences that end with
+    « ? », or else its last sentence that asks; ``None`` when that is the whole message."""
+    if len(found) < 2:
+        return None
+    marked = [index for index, sentence in enumerate(found) if sentence.rstrip().endswith("?")]
+    if marked:
+        first = last = marked[-1]
+        while first - 1 in marked:
+            first -= 1
+    else:
+        asking = [index for index, sentence in enumerate(found) if asks(sentence)]
+        if not asking:
+            return None
+        first = last = asking[-1]
+    if first == 0 and last == len(found) - 1:
+        return None
+    return " ".join(found[first : last + 1])

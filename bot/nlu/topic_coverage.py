@@ -1,0 +1,247 @@
+"""NLU component that notices a question about something the documents never mention.
+
+« Est-ce que vous opérez les hanches aussi? » looks like a FAQ to a classifier, which then
+picks the nearest answer. But « hanches » appears nowhere in what the assistant knows: not in
+an answer, not in any question it was trained on. Such a word is the topic the person asks
+about, and the honest reply names it: « Les documents ne disent rien sur « hanches » ».
+
+The vocabulary is learned at training: every word of the FAQ answers (both languages) and of
+the training questions of every intent except those that are about unknown things
+(``out_of_scope``, ``not_in_documents``), with its French and English lemmas (simplemma). At
+inference, a word is unknown when it is not a stop word (spaCy's French and English lists), is
+long enough to carry a topic, and neither it, nor its lemmas, nor a word one or two typos away
+(rapidfuzz, OSA distance) is in the vocabulary.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from typing import Any, Self
+
+import simplemma
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
+
+from bot.text import fold, word_spans
+
+VOCABULARY_FILE = "vocabulary.json"
+# A word as written, accents kept, for its lemmas.
+_WRITTEN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+TOPIC_ENTITY = "unknown_topic"
+# At most this many unknown words are named in the reply.
+TOPIC_WORDS = 2
+# An acronym this long is a topic (« SAAQ », "WCB"), though shorter than other topic words.
+ACRONYM_LENGTH = 3
+_DOCTOR = r"Dr|Dre|Docteur|Docteure|Doctor|Doc|Pr|Professeur|Professor"
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """French and English stop words, folded."""
+    return frozenset(fold(word) for word in (*FRENCH_STOP_WORDS, *ENGLISH_STOP_WORDS))
+
+
+def lemmas(word: str) -> set[str]:
+    """The folded French and English lemmas of ``word`` (« coûtent » → « couter »)."""
+    lowered = word.lower()
+    return {fold(simplemma.lemmatize(lowered, lang=language)) for language in ("fr", "en")}
+
+
+def allowed_typos(word: str) -> int:
+    """How many edits a word of this length may be from a known word and still be known:
+    none up to four letters (« visa » is not « via »), one up to seven, then two."""
+    if len(word) <= 4:
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+class Vocabulary:
+    """The folded words the assistant knows, and the test of a word against them."""
+
+    def __init__(self, known: set[str]) -> None:
+        """Keeps the known words (folded); typos are matched against those that carry meaning."""
+        self.known = known
+        self._content_words = sorted(word for word in known if len(word) >= 4 and word not in stop_words())
+
+    @classmethod
+    def of_texts(cls, texts: list[str]) -> Vocabulary:
+        """The vocabulary of ``texts``: their words, folded, and the words' lemmas."""
+        written = {match.group() for text in texts for match in _WRITTEN_WORD.finditer(text)}
+        known = {fold(word) for word in written}
+        for word in written:
+            known |= lemmas(word)
+        return cls(known)
+
+    def knows(self, word: str, written: str | None = None) -> bool:
+        """Whether ``word`` (folded) is known, a stop word, a form of a known word (by the
+        lemmas of ``written``, the word as written) or a typo of a known word."""
+        if word in self.known or word in stop_words():
+            return True
+        if lemmas(written or word) & self.known:
+            return True
+        typos = allowed_typos(word)
+        if typos == 0:
+            return False
+        return process.extractOne(word, self._content_words, scorer=OSA.distance, score_cutoff=typos) is not None
+
+    def unknown_words(self, text: str, min_length: int) -> list[str]:
+        """The words of ``text`` the assistant does not know, as written, first ones first.
+
+        Words shorter than ``min_length`` are passed over, except acronyms (« SAAQ », "WCB").
+        """
+        found: list[str] = []
+        same_length = len(fold(text)) == len(text)
+        for start, end, word in word_spans(text):
+            written = text[start:end] if same_length else word
+            long_enough = len(word) >= min_length or (len(written) >= ACRONYM_LENGTH and written.isupper())
+            fresh = written.lower() not in (seen.lower() for seen in found)
+            if fresh and long_enough and "'" not in word and not self.knows(word, written):
+                found.append(written)
+        return found
+
+
+def named_doctors(text: str, unknown: list[str]) -> list[str]:
+    """The unknown words of ``text`` that are a doctor's name (« Dr Roussel », "Dr. Marchand")."""
+    return [
+        word for word in unknown if re.search(rf"\b(?:{_DOCTOR})\.?\s+(?:[A-ZÀ-Ý][\w-]*\s+)?{re.escape(word)}\b", text)
+    ]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TopicCoverage(GraphComponent):
+    """Turns an unsure FAQ, or a fallback, about an unknown topic into ``not_in_documents``.
+
+    It runs after the FAQ gate and before the safety override. A message whose intent is in
+    ``intents`` and that holds an unknown word gets the intent ``not_in_documents`` and an
+    ``unknown_topic`` entity with the word(s), unless it is a FAQ whose answer the selector is
+    sure of (``max_answer_confidence``): a sure answer is not overruled by one odd word, but
+    it is by a doctor the documents do not name (« Dr Roussel »). A fallback whose likeliest
+    intent was a FAQ also becomes ``not_in_documents``, without a topic: the answer was not
+    found, and the reply says so.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's settings; the thresholds are compared on the development sets."""
+        return {
+            "intents": ["faq", "nlu_fallback", "not_in_documents"],
+            "target_intent": "not_in_documents",
+            "unknown_intents": ["out_of_scope", "not_in_documents"],
+            "max_answer_confidence": 0.5,
+            "min_word_length": 4,
+            "retrieval_intent": "faq",
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        """Creates the component, trained when ``vocabulary`` is given."""
+        self.config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vocabulary = vocabulary
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> Self:
+        """A component that has not learned its vocabulary yet."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Learns the vocabulary of the answers and of the known questions."""
+        unknown_intents = set(self.config["unknown_intents"])
+        texts = [
+            example.get(TEXT) or ""
+            for example in training_data.intent_examples
+            if example.get(INTENT) not in unknown_intents
+        ]
+        texts += [
+            variation.get("text") or "" for variations in training_data.responses.values() for variation in variations
+        ]
+        self.vocabulary = Vocabulary.of_texts(texts)
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(self.vocabulary.known)), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> Self:
+        """The trained component, its vocabulary read back from the model's storage."""
+        with model_storage.read_from(resource) as directory:
+            known = set(json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8")))
+        return cls(config, model_storage, resource, Vocabulary(known))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Marks the messages about an unknown topic."""
+        if self.vocabulary is None:
+            return messages
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            if intent not in self.config["intents"]:
+                continue
+            text = message.get(TEXT) or ""
+            unknown = self.vocabulary.unknown_words(text, int(self.config["min_word_length"]))
+            doctors = named_doctors(text, unknown)
+            if doctors:
+                self._mark(message, text, doctors[:TOPIC_WORDS])
+            elif unknown and not self._sure_answer(message, intent):
+                self._mark(message, text, unknown[:TOPIC_WORDS])
+            elif intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and self._likeliest_was_a_faq(message):
+                self._mark(message, text, [])
+        return messages
+
+    def _likeliest_was_a_faq(self, message: Message) -> bool:
+        ranking = [entry.get("name") for entry in message.get(INTENT_RANKING_KEY) or []]
+        others = [name for name in ranking if name != DEFAULT_NLU_FALLBACK_INTENT_NAME]
+        return bool(others) and others[0] == self.config["retrieval_intent"]
+
+    def _sure_answer(self, message: Message, intent: str) -> bool:
+        retrieval_intent = self.config["retrieval_intent"]
+        if intent != retrieval_intent:
+            return False
+        selection = (message.get(RESPONSE_SELECTOR) or {}).get(retrieval_intent, {}).get("response", {})
+        return float(selection.get("confidence") or 0.0) >= float(self.config["max_answer_confidence"])
+
+    def _mark(self, message: Message, text: str, topic: list[str]) -> None:
+        target = {"name": self.config["target_intent"], "confidence": 1.0}
+        ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != target["name"]]
+        message.set(INTENT, target, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [target, *ranking], add_to_output=True)
+        if not topic:
+            return
+        entity = {
+            "entity": TOPIC_ENTITY,
+            "value": ", ".join(topic),
+            "start": 0,
+            "end": len(text),
+            "confidence": 1.0,
+            "extractor": self.__class__.__name__,
+        }
+        message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)

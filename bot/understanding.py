@@ -1,0 +1,207 @@
+"""Reads a message in the light of its shape and of the conversation before it.
+
+Rasa's NLU pipeline sees one message at a time. Patients write stories before their question,
+and follow-ups that lean on the previous question. :func:`understand` runs the trained
+pipeline (``parse``) on up to three readings of a message and keeps the one that answers:
+
+- the whole message (always first: the language and the safety findings come from it, and
+  an emergency or a medication question wins at once);
+- its question alone, when a story comes before it;
+- the previous question followed by this message, when this one is elliptic (« pis pour
+  celle-là? ») or the trained ``follow_up`` intent says so.
+
+A story with no question becomes ``share_story`` (a prompt to ask, not a random answer); a
+follow-up that no reading resolves stays ``follow_up``, which asks a precise clarifying
+question. The conversation's previous question comes from the tracker
+(:func:`previous_question`), so the reading survives restarts and works across the server
+processes that share the tracker store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.shared.core.events import SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR
+
+from bot.message_shape import MessageShape, asks, shape_of
+
+Parse = Callable[[str], Awaitable[dict[str, Any]]]
+
+UNDERSTANDING_KEY = "understanding"
+FAQ = "faq"
+FOLLOW_UP = "follow_up"
+SHARE_STORY = "share_story"
+# Intents whose answer no other reading may replace: safety, and the person's requests.
+MENTION = "red_flag_mention"
+FINAL_INTENTS = {"emergency", "medical_advice", MENTION}
+# Readings that answer nothing by themselves.
+NOT_ANSWERING = {"nlu_fallback", FOLLOW_UP, SHARE_STORY, "not_in_documents", "out_of_scope", "inform"}
+# Intents a story without a question replaces: a story is not a request for a FAQ.
+STORY_REPLACES = {FAQ, "nlu_fallback", FOLLOW_UP, "not_in_documents", "out_of_scope", "inform", "affirm", "deny"}
+# Readings an elliptic message may have by mistake, which the previous question may correct.
+CONTEXT_MAY_CHANGE = {FAQ, "nlu_fallback", FOLLOW_UP, "not_in_documents", "out_of_scope", "inform"}
+# A request among the sentences of a long message wins over its questions.
+REQUESTS = {"eligibility", "request_human"}
+REQUEST_CONFIDENCE = 0.7
+REQUEST_SENTENCES = 4
+# How many user messages back a follow-up may reach for its question.
+FOLLOW_UP_REACH = 3
+
+
+def intent_of(parse_data: dict[str, Any]) -> str | None:
+    """The intent name of a parse."""
+    return (parse_data.get(INTENT) or {}).get("name")
+
+
+def confidence_of(parse_data: dict[str, Any]) -> float:
+    """How sure a parse is: the FAQ answer's probability for a FAQ, else the intent's."""
+    if intent_of(parse_data) == FAQ:
+        selection = (parse_data.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("response", {})
+        return float(selection.get("confidence") or 0.0)
+    return float((parse_data.get(INTENT) or {}).get("confidence") or 0.0)
+
+
+def answers(parse_data: dict[str, Any]) -> bool:
+    """Whether a reading gives the person something: an answer, a questionnaire, a coordinator."""
+    return intent_of(parse_data) not in NOT_ANSWERING
+
+
+def previous_question(tracker: DialogueStateTracker | None) -> str | None:
+    """The text of the conversation's last question that got an answer, if recent enough.
+
+    A follow-up that was itself resolved counts with the text it was resolved with, so that
+    « et pour une fusion? » then « pis combien ça coûte? » keep the thread.
+    """
+    if tracker is None:
+        return None
+    seen = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, SessionStarted):
+            return None
+        if not isinstance(event, UserUttered):
+            continue
+        seen += 1
+        if seen > FOLLOW_UP_REACH:
+            return None
+        parse_data = event.parse_data or {}
+        if intent_of(parse_data) in {FAQ, "not_in_documents", "medical_advice", "red_flag_mention"}:
+            return (parse_data.get(UNDERSTANDING_KEY) or {}).get("read", event.text)
+    return None
+
+
+def _with_intent(parse_data: dict[str, Any], name: str) -> dict[str, Any]:
+    """A copy of ``parse_data`` whose intent is ``name``, sure, at the head of the ranking."""
+    intent = {"name": name, "confidence": 1.0}
+    ranking = [entry for entry in parse_data.get(INTENT_RANKING_KEY) or [] if entry.get("name") != name]
+    return {**parse_data, INTENT: intent, INTENT_RANKING_KEY: [intent, *ranking]}
+
+
+def _merged(whole: dict[str, Any], chosen: dict[str, Any], reading: str, read: str) -> dict[str, Any]:
+    """The chosen reading's intent and answer, with the whole message's text and language."""
+    if chosen is whole:
+        result = dict(whole)
+    else:
+        entities = [entity for entity in chosen.get("entities") or [] if entity.get("entity") != "language"]
+        entities += [entity for entity in whole.get("entities") or [] if entity.get("entity") == "language"]
+        result = {**chosen, "text": whole.get("text"), "entities": entities}
+    result[UNDERSTANDING_KEY] = {"reading": reading, "read": read}
+    return result
+
+
+async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | None) -> dict[str, Any]:
+    """Parses ``text`` in the light of its shape and of the conversation (see the module).
+
+    Args:
+        text: The person's message.
+        parse: Runs the trained NLU pipeline on a text, with the message's metadata.
+        tracker: The conversation before this message, or ``None``.
+
+    Returns:
+        The parse data to act on, with an ``understanding`` entry naming the reading kept.
+    """
+    whole = await parse(text)
+    if text.startswith("/") or intent_of(whole) in FINAL_INTENTS - {MENTION} or (tracker and tracker.active_loop_name):
+        return whole
+    shape = shape_of(text)
+    if intent_of(whole) == MENTION:
+        return await _mention(whole, text, shape, parse)
+    chosen, reading, read = await _story_or_question(whole, text, shape, parse)
+    earlier = previous_question(tracker)
+    # Elliptic (« pis pour celle-là? »), or not understood alone right after a question.
+    leans_on_context = _unsure(chosen) or (shape.elliptic and intent_of(chosen) in CONTEXT_MAY_CHANGE)
+    if earlier and leans_on_context:
+        combined_text = f"{earlier} {shape.question or text}"
+        combined = await parse(combined_text)
+        if _better_with_context(chosen, combined, shape.elliptic):
+            return _merged(whole, combined, "follow_up", combined_text)
+    if intent_of(chosen) == FOLLOW_UP or (shape.elliptic and _unsure(chosen)):
+        chosen = _with_intent(chosen, FOLLOW_UP)
+    return _merged(whole, chosen, reading, read)
+
+
+def _unsure(parse_data: dict[str, Any]) -> bool:
+    """Whether a reading found nothing to say: a fallback, a follow-up, or « not in the
+    documents » without a word the documents lack (the answer was only unsure)."""
+    if intent_of(parse_data) == "not_in_documents":
+        return not any(entity.get("entity") == "unknown_topic" for entity in parse_data.get("entities") or [])
+    return intent_of(parse_data) in {FOLLOW_UP, "nlu_fallback"}
+
+
+def _better_with_context(alone: dict[str, Any], combined: dict[str, Any], elliptic: bool) -> bool:
+    """Whether the reading with the previous question is the one to keep: it answers where the
+    message alone does not; or the message leans on the previous one and the reading with it
+    is a FAQ answer (an elliptic message read alone is read without its subject)."""
+    if not answers(combined) or intent_of(combined) in FINAL_INTENTS:
+        return False
+    if not answers(alone):
+        return True
+    return elliptic and intent_of(combined) == FAQ
+
+
+async def _story_or_question(
+    whole: dict[str, Any], text: str, shape: MessageShape, parse: Parse
+) -> tuple[dict[str, Any], str, str]:
+    """The reading of a message made of several sentences: a request in it, its question, or
+    a story."""
+    request = await _request_among(shape, parse)
+    if request is not None:
+        return request
+    if shape.question and not shape.elliptic:
+        question = await parse(shape.question)
+        if answers(question) and intent_of(question) not in FINAL_INTENTS:
+            return question, "question", shape.question
+        return whole, "whole", text
+    if shape.is_story and intent_of(whole) in STORY_REPLACES:
+        return _with_intent(whole, SHARE_STORY), "story", text
+    return whole, "whole", text
+
+
+async def _request_among(shape: MessageShape, parse: Parse) -> tuple[dict[str, Any], str, str] | None:
+    """A sentence of the message that asks, surely, to be evaluated or to talk to someone."""
+    if len(shape.sentences) < 2:
+        return None
+    asking = [sentence for sentence in shape.sentences if asks(sentence)][-REQUEST_SENTENCES:]
+    for sentence in reversed(asking):
+        reading = await parse(sentence)
+        if intent_of(reading) in REQUESTS and confidence_of(reading) >= REQUEST_CONFIDENCE:
+            return reading, "request", sentence
+    return None
+
+
+async def _mention(whole: dict[str, Any], text: str, shape: MessageShape, parse: Parse) -> dict[str, Any]:
+    """A red flag mentioned, not happening: the intent kept, the answer chosen for the question.
+
+    The person gets the answer to what they asked (read from their question when a story
+    comes first) and the safety note. What the question was read as goes under
+    ``underlying``, with its answer and its unknown topic, for ``action_answer_with_safety_note``.
+    """
+    read = shape.question if shape.question and not shape.elliptic else text
+    question = await parse(read) if read != text else whole
+    underlying = (question.get(INTENT) or {}).get("underlying", intent_of(question))
+    result = _merged(whole, question, "mention", read)
+    result[INTENT] = {**whole[INTENT], "underlying": underlying}
+    result[INTENT_RANKING_KEY] = whole.get(INTENT_RANKING_KEY) or []
+    return result

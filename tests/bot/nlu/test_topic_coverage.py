@@ -1,0 +1,165 @@
+"""Questions about a topic the documents never mention are noticed and the topic named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.topic_coverage import TopicCoverage, Vocabulary
+
+KNOWN_QUESTIONS = [
+    ("Combien coûte une chirurgie du dos en France?", "faq"),
+    ("How much does back surgery cost in France?", "faq"),
+    ("Qu'est-ce que la CNESST rembourse pour une opération de la colonne?", "faq"),
+    ("What does the CNESST reimburse for spine surgery?", "faq"),
+    ("Combien de temps dure la convalescence après une fusion?", "faq"),
+    ("opérez-vous le dos? recovery after fusion", "faq"),
+    ("Faut-il un dossier médical? Do I need to operate on my file?", "faq"),
+    ("bonjour", "greet"),
+    # Out-of-scope questions teach no vocabulary: their words stay unknown topics.
+    ("quelle est la météo à Paris demain", "out_of_scope"),
+]
+ANSWERS = {
+    "utter_faq/cost_france": [
+        {"text": "Une chirurgie de la colonne vertébrale coûte 20 à 50 % de moins en France, selon un devis."},
+        {"text": "Spine surgery costs 20 to 50% less in France, according to a quote."},
+    ]
+}
+
+
+def example(text: str, intent: str) -> Message:
+    return Message(data={"text": text, "intent": intent})
+
+
+@pytest.fixture
+def coverage(tmp_path: Path) -> TopicCoverage:
+    """Trained on a few questions and answers, stored, then loaded back as the server does."""
+    storage, resource = LocalModelStorage(tmp_path), Resource("topic_coverage")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = TopicCoverage.get_default_config()
+    component = TopicCoverage.create(config, storage, resource, context)
+    data = TrainingData(
+        training_examples=[example(text, intent) for text, intent in KNOWN_QUESTIONS], responses=ANSWERS
+    )
+    component.train(data)
+    return TopicCoverage.load(config, storage, resource, context)
+
+
+def parsed(text: str, intent: str, answer_confidence: float | None = None) -> Message:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.9}, add_to_output=True)
+    message.set("intent_ranking", [{"name": intent, "confidence": 0.9}], add_to_output=True)
+    if answer_confidence is not None:
+        selection = {"faq": {"response": {"confidence": answer_confidence, "intent_response_key": "faq/cost_france"}}}
+        message.set("response_selector", selection, add_to_output=True)
+    return message
+
+
+def topic(message: Message) -> str | None:
+    return next((e["value"] for e in message.get("entities", []) if e["entity"] == "unknown_topic"), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Est-ce que vous opérez les hanches aussi?", "hanches"),
+        ("Do you also operate on hips?", "hips"),
+        ("Faut-il un visa pour la France?", "visa"),
+        ("Do I need a visa for France?", "visa"),
+    ],
+)
+def test_an_unsure_faq_about_an_unknown_word_is_not_in_the_documents(coverage, text, expected):
+    (processed,) = coverage.process([parsed(text, "faq", answer_confidence=0.3)])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert processed.get("intent_ranking")[0]["name"] == "not_in_documents"
+    assert topic(processed) == expected
+
+
+def test_a_fallback_about_an_unknown_word_is_not_in_the_documents_either(coverage):
+    (processed,) = coverage.process([parsed("Et pour les genoux?", "nlu_fallback")])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert topic(processed) == "genoux"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Combien coute une chirugie du dos en France?",  # typos of known words
+        "How much does back surgry cost in France",
+        "Combien coûtent les chirurgies?",  # a form of a known word
+        "Qu'est-ce que ça coûte?",  # stop words only
+    ],
+)
+def test_known_words_their_typos_and_stop_words_are_known(coverage, text):
+    (processed,) = coverage.process([parsed(text, "faq", answer_confidence=0.3)])
+    assert processed.get("intent")["name"] == "faq"
+    assert topic(processed) is None
+
+
+def test_a_sure_answer_is_not_overruled_by_one_odd_word(coverage):
+    (processed,) = coverage.process([parsed("Combien coûte une chirurgie du dos en France, mon chum?", "faq", 0.9)])
+    assert processed.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize("intent", ["greet", "out_of_scope", "request_human", "emergency"])
+def test_other_intents_are_left_alone(coverage, intent):
+    (processed,) = coverage.process([parsed("quelle est la météo à Paris demain", intent)])
+    assert processed.get("intent")["name"] == intent
+
+
+def test_out_of_scope_questions_teach_no_vocabulary(coverage):
+    assert coverage.vocabulary.unknown_words("la météo à Paris", 4) == ["météo", "Paris"]
+
+
+def test_the_topic_is_named_as_written_with_at_most_two_words(coverage):
+    (processed,) = coverage.process([parsed("Acceptez-vous les chiens, les chats et les perroquets?", "faq", 0.2)])
+    assert topic(processed) == "Acceptez, chiens"
+
+
+def test_a_vocabulary_knows_one_typo_in_short_words_and_two_in_long_ones():
+    vocabulary = Vocabulary({"fusion", "convalescence"})
+    assert vocabulary.knows("fuson")
+    assert not vocabulary.knows("fsoin")
+    assert vocabulary.knows("convalesence")
+    assert vocabulary.knows("convalecense")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Est-ce que le Dr Roussel fait partie de vos chirurgiens?", "Roussel"),
+        ("Is Dr. Philippe Marchand one of your surgeons?", "Philippe, Marchand"),
+    ],
+)
+def test_a_doctor_the_documents_do_not_name_overrules_even_a_sure_answer(coverage, text, expected):
+    (processed,) = coverage.process([parsed(text, "faq", answer_confidence=0.9)])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert topic(processed) == expected
+
+
+def test_an_acronym_is_a_topic_though_short(coverage):
+    (processed,) = coverage.process(
+        [parsed("Est-ce que la SAAQ rembourse une opération?", "faq", answer_confidence=0.3)]
+    )
+    assert topic(processed) == "SAAQ"
+
+
+def test_a_fallback_whose_likeliest_intent_was_a_faq_is_not_in_the_documents_without_a_topic(coverage):
+    message = parsed("Combien coûte une chirurgie du dos en France?", "nlu_fallback")
+    message.set("intent_ranking", [{"name": "nlu_fallback"}, {"name": "faq"}, {"name": "greet"}], add_to_output=True)
+    (processed,) = coverage.process([message])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert topic(processed) is None
+
+
+def test_a_fallback_whose_likeliest_intent_was_small_talk_stays_a_fallback(coverage):
+    message = parsed("bonjour bonjour", "nlu_fallback")
+    message.set("intent_ranking", [{"name": "nlu_fallback"}, {"name": "greet"}, {"name": "faq"}], add_to_output=True)
+    (processed,) = coverage.process([message])
+    assert processed.get("intent")["name"] == "nlu_fallback"

@@ -1,0 +1,108 @@
+"""The shape of a message: its sentences, its question, a story, an elliptic follow-up."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.message_shape import asks, is_elliptic, sentences, shape_of
+
+
+def test_sentences_are_split_on_punctuation_and_line_breaks():
+    assert sentences("J'ai mal au dos depuis 2 ans! Rien marche.\nLa CNESST paie-tu l'avion?") == [
+        "J'ai mal au dos depuis 2 ans!",
+        "Rien marche.",
+        "La CNESST paie-tu l'avion?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "Je me suis blessé sur un chantier. La liste d'attente est de 18 mois. "
+            "Qu'est-ce que la CNESST rembourse pour le voyage?",
+            "Qu'est-ce que la CNESST rembourse pour le voyage?",
+        ),
+        (
+            "I hurt my back at work two years ago. Physio did nothing. What does the CNESST pay for the trip?",
+            "What does the CNESST pay for the trip?",
+        ),
+        (
+            "Ma mère a 80 ans et une sténose. Je voudrais savoir combien de temps dure la convalescence.",
+            "Je voudrais savoir combien de temps dure la convalescence.",
+        ),
+        ("my back has hurt since 2019. how long is the wait in france", "how long is the wait in france"),
+    ],
+)
+def test_the_question_after_a_story_is_found(text, question):
+    shape = shape_of(text)
+    assert shape.question == question
+    assert not shape.is_story
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Combien coûte une fusion en France?",
+        "How much is surgery in France? And is the flight included?",
+        "bonjour",
+    ],
+)
+def test_a_message_that_is_all_question_has_no_separate_question(text):
+    assert shape_of(text).question is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai une hernie discale depuis trois ans. J'ai fait de la physio pis des infiltrations. Rien a marché.",
+        "I've had sciatica for a year. My family doctor says the waiting list is 18 months in Ontario.",
+        "ca fait deux ans que j'ai mal au dos pis j'ai essayé la physio l'ostéo pis le chiro sans résultat",
+    ],
+)
+def test_a_story_without_a_question_is_a_story(text):
+    shape = shape_of(text)
+    assert shape.is_story
+    assert shape.question is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pis pour celle-là?",
+        "et pour une fusion?",
+        "and how long for that one?",
+        "what about the travel?",
+        "is it covered too?",
+    ],
+)
+def test_short_messages_that_lean_on_the_previous_one_are_elliptic(text):
+    assert is_elliptic(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Combien de temps dure la convalescence après une fusion lombaire?",
+        "How long is the recovery after a lumbar fusion?",
+        "qu'est-ce que la CNESST rembourse",
+        "Je voudrais prendre rendez-vous pour une évaluation de mon dossier avec votre équipe svp",
+    ],
+)
+def test_whole_questions_are_not_elliptic(text):
+    assert not is_elliptic(text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("La CNESST paie-tu l'avion", True),
+        ("est-ce que c'est couvert", True),
+        ("can someone call me", True),
+        ("I'd like to know the price", True),
+        ("J'ai mal au dos depuis deux ans.", False),
+        ("My physio did not help.", False),
+    ],
+)
+def test_a_sentence_asks_by_its_mark_its_opening_or_its_verb(sentence, expected):
+    assert asks(sentence) is expected

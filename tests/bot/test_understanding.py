@@ -1,0 +1,259 @@
+"""Reading a message with its shape and the conversation: story, question, follow-up, mention."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.understanding import previous_question, understand
+
+
+def parsed(intent: str, confidence: float = 0.9, answer: str | None = None, language: str | None = None) -> dict:
+    data: dict[str, Any] = {"intent": {"name": intent, "confidence": confidence}, "intent_ranking": [], "entities": []}
+    if answer:
+        data["response_selector"] = {
+            "faq": {
+                "response": {"confidence": confidence, "intent_response_key": answer, "utter_action": f"utter_{answer}"}
+            }
+        }
+    if language:
+        data["entities"] = [{"entity": "language", "value": language}]
+    return data
+
+
+class FakePipeline:
+    """The trained pipeline's parses, given per text; anything else falls back."""
+
+    def __init__(self, parses: dict[str, dict]) -> None:
+        self.parses = parses
+        self.read: list[str] = []
+
+    async def __call__(self, text: str) -> dict:
+        self.read.append(text)
+        return {"text": text, **self.parses.get(text, parsed("nlu_fallback", 0.3))}
+
+
+def conversation(*turns: tuple[str, dict], active_loop: str | None = None) -> DialogueStateTracker:
+    events = [SessionStarted(), ActionExecuted("action_listen")]
+    for text, parse_data in turns:
+        events += [UserUttered(text, parse_data["intent"], [], parse_data), ActionExecuted("utter_faq")]
+        events.append(ActionExecuted("action_listen"))
+    if active_loop:
+        events.append(ActiveLoop(active_loop))
+    return DialogueStateTracker.from_events("someone", events)
+
+
+STORIES = {
+    "fr": (
+        "Je me suis blessé au travail. La liste d'attente est de 18 mois au Québec. "
+        "Est-ce que la CNESST paie le billet d'avion?",
+        "Est-ce que la CNESST paie le billet d'avion?",
+    ),
+    "en": (
+        "I hurt my back at work. The waiting list is 18 months in Quebec. Does the CNESST pay for the flight?",
+        "Does the CNESST pay for the flight?",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_question_after_a_story_is_answered(language):
+    text, question = STORIES[language]
+    pipeline = FakePipeline(
+        {
+            text: parsed("faq", 0.6, "faq/wait_times", language=language),
+            question: parsed("faq", 0.8, "faq/cnesst_travel_costs"),
+        }
+    )
+    result = await understand(text, pipeline, conversation())
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/cnesst_travel_costs"
+    assert result["text"] == text
+    assert result["entities"] == [{"entity": "language", "value": language}]
+    assert result["understanding"] == {"reading": "question", "read": question}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_whole_message_is_kept_when_its_question_alone_answers_nothing(language):
+    text, question = STORIES[language]
+    pipeline = FakePipeline(
+        {text: parsed("faq", 0.6, "faq/cnesst_travel_costs"), question: parsed("nlu_fallback", 0.2)}
+    )
+    result = await understand(text, pipeline, conversation())
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/cnesst_travel_costs"
+    assert result["understanding"]["reading"] == "whole"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai une hernie depuis trois ans. J'ai fait de la physio pis des infiltrations. Rien a marché.",
+        "I've had sciatica for a year. Physio and injections did nothing. I am tired of it.",
+    ],
+)
+async def test_a_story_without_a_question_gets_the_story_prompt(text):
+    result = await understand(text, FakePipeline({text: parsed("faq", 0.4, "faq/conservative_treatments")}), None)
+    assert result["intent"]["name"] == "share_story"
+    assert result["intent_ranking"][0]["name"] == "share_story"
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up"),
+    [
+        ("Combien de temps pour récupérer après une discectomie?", "pis pour une fusion?"),
+        ("How long is the recovery after a discectomy?", "and for a fusion?"),
+    ],
+)
+async def test_a_follow_up_is_read_with_the_previous_question(first, follow_up):
+    combined = f"{first} {follow_up}"
+    pipeline = FakePipeline({follow_up: parsed("follow_up", 0.8), combined: parsed("faq", 0.7, "faq/recovery_time")})
+    tracker = conversation((first, parsed("faq", 0.9, "faq/recovery_time")))
+    result = await understand(follow_up, pipeline, tracker)
+    assert result["intent"]["name"] == "faq"
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/recovery_time"
+    assert result["text"] == follow_up
+    assert result["understanding"] == {"reading": "follow_up", "read": combined}
+
+
+async def test_a_resolved_follow_up_carries_the_thread_to_the_next_one():
+    resolved = {"read": "How long is the recovery after a discectomy? and for a fusion?"}
+    earlier = {**parsed("faq", 0.7, "faq/recovery_time"), "understanding": resolved}
+    tracker = conversation(
+        ("How long is the recovery after a discectomy?", parsed("faq")), ("and for a fusion?", earlier)
+    )
+    assert previous_question(tracker) == resolved["read"]
+
+
+@pytest.mark.parametrize("follow_up", ["pis pour celle-là?", "and that one?"])
+async def test_a_follow_up_without_a_previous_question_asks_for_the_whole_question(follow_up):
+    result = await understand(follow_up, FakePipeline({follow_up: parsed("follow_up", 0.7)}), conversation())
+    assert result["intent"]["name"] == "follow_up"
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up"), [("c'est quoi la CNESST?", "pis celle-là?"), ("what is the CNESST?", "and that one?")]
+)
+async def test_a_follow_up_that_no_reading_resolves_stays_a_follow_up(first, follow_up):
+    pipeline = FakePipeline({follow_up: parsed("follow_up", 0.7)})
+    result = await understand(follow_up, pipeline, conversation((first, parsed("faq", 0.9, "faq/cnesst_what_is"))))
+    assert result["intent"]["name"] == "follow_up"
+    assert pipeline.read == [follow_up, f"{first} {follow_up}"]
+
+
+async def test_a_whole_new_question_is_not_mixed_with_the_previous_one():
+    question = "Combien coûte une chirurgie du dos en France?"
+    pipeline = FakePipeline({question: parsed("faq", 0.9, "faq/cost_france")})
+    result = await understand(question, pipeline, conversation(("c'est quoi la CNESST?", parsed("faq"))))
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/cost_france"
+    assert pipeline.read == [question]
+
+
+async def test_the_previous_question_is_forgotten_after_a_new_session_or_a_few_messages():
+    old = conversation(("c'est quoi la CNESST?", parsed("faq")))
+    old.update(SessionStarted())
+    assert previous_question(old) is None
+    chatty = conversation(
+        ("c'est quoi la CNESST?", parsed("faq")), ("merci", parsed("thank")), ("ok", parsed("affirm"))
+    )
+    chatty.update(UserUttered("bonjour", {"name": "greet"}, [], parsed("greet")))
+    assert previous_question(chatty) is None
+
+
+@pytest.mark.parametrize("intent", ["emergency", "medical_advice"])
+async def test_safety_wins_at_once(intent):
+    text = "pis pour celle-là? j'arrive pu à retenir mon urine"
+    pipeline = FakePipeline({text: parsed(intent, 1.0)})
+    result = await understand(text, pipeline, conversation(("c'est quoi la CNESST?", parsed("faq"))))
+    assert result["intent"]["name"] == intent
+    assert pipeline.read == [text]
+
+
+async def test_answers_inside_a_form_are_read_as_they_are():
+    text = "Depuis deux ans. J'ai fait de la physio."
+    pipeline = FakePipeline({text: parsed("inform", 0.8)})
+    result = await understand(text, pipeline, conversation(active_loop="eligibility_form"))
+    assert result["intent"]["name"] == "inform"
+    assert pipeline.read == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "Mon frère a perdu le contrôle de sa vessie après son opération. Combien de temps dure la convalescence?",
+            "Combien de temps dure la convalescence?",
+        ),
+        (
+            "My brother lost bladder control after his surgery. How long is the recovery?",
+            "How long is the recovery?",
+        ),
+    ],
+)
+async def test_a_red_flag_mentioned_keeps_its_intent_and_takes_the_answer_of_the_question(text, question):
+    mention = {**parsed("red_flag_mention", 1.0, "faq/complications_safety")}
+    mention["intent"]["underlying"] = "faq"
+    pipeline = FakePipeline({text: mention, question: parsed("faq", 0.8, "faq/recovery_time")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "red_flag_mention"
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/recovery_time"
+
+
+async def test_typed_payloads_are_not_read_again():
+    pipeline = FakePipeline({"/request_human": parsed("request_human", 1.0)})
+    result = await understand("/request_human", pipeline, conversation(("c'est quoi la CNESST?", parsed("faq"))))
+    assert result["intent"]["name"] == "request_human"
+    assert pipeline.read == ["/request_human"]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "intent"),
+    [
+        (
+            "Je peux-tu parler à quelqu'un. Ma femme pis moi on a des questions sur le voyage",
+            "Je peux-tu parler à quelqu'un.",
+            "request_human",
+        ),
+        (
+            "Can I talk to somebody. Me and the wife want to ask about the whole trip together",
+            "Can I talk to somebody.",
+            "request_human",
+        ),
+        (
+            "J'aimerais faire évaluer mon dossier. Quelles sont les prochaines étapes pour moi?",
+            "J'aimerais faire évaluer mon dossier.",
+            "eligibility",
+        ),
+    ],
+)
+async def test_a_sure_request_in_a_long_message_wins_over_its_questions(text, asked, intent):
+    pipeline = FakePipeline({text: parsed("faq", 0.6, "faq/coordinators_logistics"), asked: parsed(intent, 0.9)})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == intent
+    assert result["understanding"] == {"reading": "request", "read": asked}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Quels traitements essayer avant une chirurgie?", "Je dois les faire combien de temps au juste?"),
+        ("What treatments should be tried before surgery?", "how long do i have to do them for?"),
+    ],
+)
+async def test_a_question_not_understood_alone_is_read_with_the_previous_one(first, second):
+    unsure = {**parsed("not_in_documents", 1.0)}
+    combined = f"{first} {second}"
+    pipeline = FakePipeline({second: unsure, combined: parsed("faq", 0.4, "faq/conservative_first")})
+    result = await understand(second, pipeline, conversation((first, parsed("faq", 0.9, "faq/conservative_first"))))
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/conservative_first"
+
+
+async def test_a_question_about_an_unknown_topic_is_not_mixed_with_the_previous_one():
+    question = "Faut-il un visa pour aller en France?"
+    unknown = parsed("not_in_documents", 1.0)
+    unknown["entities"] = [{"entity": "unknown_topic", "value": "visa"}]
+    pipeline = FakePipeline({question: unknown})
+    result = await understand(question, pipeline, conversation(("Combien coûte une fusion?", parsed("faq"))))
+    assert result["intent"]["name"] == "not_in_documents"
+    assert pipeline.read == [question]

@@ -1,0 +1,98 @@
+"""The field test's scoring: replies named, expected replies, figures per kind and language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tools import field
+from tools.content import response_text
+
+
+def test_both_halves_are_there_with_every_kind_in_both_languages():
+    for half in field.HALVES:
+        cases = field.cases(half)
+        assert len(cases) >= 200
+        kinds = {(case["language"], case["kind"]) for case in cases}
+        assert {kind for _, kind in kinds} >= {"long", "followup", "short", "code_switched", "unanswerable"}
+        assert {language for language, _ in kinds} == {"fr", "en"}
+        assert all(field.expected_replies(case) for case in cases)
+
+
+def test_the_halves_share_no_case():
+    ids = [{case["id"] for case in field.cases(half)} for half in field.HALVES]
+    assert not ids[0] & ids[1]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_filled_in_replies_are_named(language):
+    text = response_text("utter_not_in_documents_topic", language).replace("{topic}", "visa")
+    assert field.identify(text) == ("utter_not_in_documents_topic", language)
+    assert field.identify(response_text("utter_emergency", language)) == ("utter_emergency", language)
+    assert field.identify("something else") == ("<unknown>", None)
+
+
+class ScriptedChat:
+    """Answers each text with the responses given for it, in the case's language."""
+
+    def __init__(self, replies: dict[str, list[str]], language: str) -> None:
+        self.replies = replies
+        self.language = language
+
+    def chat(self, sender: str, text: str) -> list[dict[str, Any]]:
+        return [{"text": response_text(name, self.language)} for name in self.replies.get(text, ["utter_default"])]
+
+
+def case(kind: str, answer: str, turns: list[str], **expect) -> dict:
+    return {"id": f"x-{kind}", "language": "en", "kind": kind, "turns": turns, "expect": {"answer": answer, **expect}}
+
+
+def test_outcomes_are_scored_per_kind():
+    chat = ScriptedChat(
+        {
+            "how much is it": ["utter_faq/cost_france"],
+            "and for that one?": ["utter_default"],
+            "do I need a visa": ["utter_not_in_documents"],
+            "I can't hold my urine since this morning": ["utter_emergency"],
+            "my brother lost bladder control, how long is recovery": ["utter_faq/recovery_time", "utter_red_flag_note"],
+            "can I be evaluated": ["utter_start_eligibility"],
+        },
+        "en",
+    )
+    cases = [
+        case("short", "faq/cost_france", ["how much is it"]),
+        case("followup", "faq/recovery_time", ["how long is recovery", "and for that one?"]),
+        case("unanswerable", "not_in_documents", ["do I need a visa"]),
+        case("red_flag_acute", "emergency", ["I can't hold my urine since this morning"]),
+        case(
+            "red_flag_mention",
+            "faq/recovery_time",
+            ["my brother lost bladder control, how long is recovery"],
+            safety_note=True,
+        ),
+        case("opening_eligibility", "eligibility", ["can I be evaluated"]),
+    ]
+    report = field.score([field.play(chat, one) for one in cases])["en"]
+    assert report["accuracy_by_kind"] == {
+        "followup": 0.0,
+        "opening_eligibility": 1.0,
+        "red_flag_acute": 1.0,
+        "red_flag_mention": 1.0,
+        "short": 1.0,
+        "unanswerable": 1.0,
+    }
+    assert report["honest_unanswerable"] == 1.0
+    assert report["red_flag_recall"] == 1.0
+    assert report["false_alarms"] == 0
+    assert report["openings_reached"] == 1.0
+    assert report["right_language"] == 1.0
+    assert [miss["id"] for miss in report["misses"]] == ["x-followup"]
+
+
+def test_a_mention_without_its_note_or_an_emergency_said_second_is_wrong():
+    chat = ScriptedChat({"a": ["utter_faq/recovery_time"], "b": ["utter_faq/cost_france", "utter_emergency"]}, "en")
+    mention = field.play(chat, case("red_flag_mention", "faq/recovery_time", ["a"], safety_note=True))
+    late = field.play(chat, case("red_flag_acute", "emergency", ["b"]))
+    assert not mention.right
+    assert not late.right
