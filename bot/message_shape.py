@@ -37,6 +37,8 @@ _QUESTION_ANYWHERE = re.compile(
     r"|\b(?:what|whats|how|why|where|which|who|can i|can you|could you|could i|would you|would i|do you|do i"
     r"|is there|are there|is it|is that|are you|will i|should i|wanna|want to|would like|i'd like|id like"
     r"|need to know|looking for|let me know|wondering|please|pls|possible)\b"
+    r"|\b(?:does|do|did|can|could|will|would|should|is|are)\s+(?:i|you|he|she|it|we|they|my|the|your|this|that"
+    r"|cnesst|ramq|someone|anyone)\b"
 )
 # What makes a short message lean on the previous one: an opening connector, a word that
 # points back (« celle-là », "that one"), or, in a very short message, a pronoun.

@@ -258,8 +258,8 @@ _MEDICAL_ADVICE = _any(
     r"\b(?:arret\w*|cesse\w*|diminu\w*|augment\w*|doubl\w*|sevr\w*|stop\w*|quit\w*|reduc\w*"
     r"|increas\w*|wean\w*|chang\w*|continu\w*|keep\w*|garder|skip\w*|prendre|take|taking)\b"
     r"(?:\s+[\w']+){0,4}?\s+" + _MEDICATION,
-    r"\b(?:je prends|i take|i'm taking|i am taking|i'm on|i am on|je suis sous|je suis sur)\b.{0,60}"
-    r"(?:\?|est-ce|can i|should i|do i|dois|peux|devrais|ok\b|correct|safe)",
+    r"\b(?:je prends|i take|i'm taking|im taking|i am taking|i'm on|im on|i am on|je suis sous|je suis sur)\b.{0,80}"
+    r"(?:\?|est-ce|can i|should i|do i|dois|peux|devrais|ok\b|correct|safe|gotta|have to)",
     r"\b" + _MEDICATION + r"\b.{0,90}\b(?:avion|vol|flight|plane|fly|flying|douane|customs|border)",
     r"\b" + _MEDICATION + r"\b.{0,60}\b(?:arret\w*|cesse\w*|stop\w*|continu\w*|reprend\w*|quit\w*|skip\w*"
     r"|pause\w*|hold off)\b",

@@ -257,3 +257,59 @@ async def test_a_question_about_an_unknown_topic_is_not_mixed_with_the_previous_
     result = await understand(question, pipeline, conversation(("Combien coûte une fusion?", parsed("faq"))))
     assert result["intent"]["name"] == "not_in_documents"
     assert pipeline.read == [question]
+
+
+def ranked(intent: str, ranking: dict[str, float]) -> dict:
+    best = max(ranking, key=ranking.get)
+    data = parsed(intent, ranking[best], best)
+    data["response_selector"]["faq"]["ranking"] = [
+        {"intent_response_key": key, "confidence": confidence} for key, confidence in ranking.items()
+    ]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up"),
+    [
+        ("C'est quoi le syndrome du dos opéré?", "est-ce que ça se prévient?"),
+        ("What is failed back surgery syndrome?", "can it be prevented?"),
+    ],
+)
+async def test_a_follow_up_gets_the_answer_that_fits_both_the_thread_and_the_message(first, follow_up):
+    combined = f"{first} {follow_up}"
+    pipeline = FakePipeline(
+        {
+            follow_up: ranked("follow_up", {"faq/fbss_prevention": 0.3, "faq/complications_safety": 0.3}),
+            combined: ranked("faq", {"faq/fbss_definition": 0.6, "faq/fbss_prevention": 0.3}),
+        }
+    )
+    result = await understand(follow_up, pipeline, conversation((first, parsed("faq", 0.9, "faq/fbss_definition"))))
+    response = result["response_selector"]["faq"]["response"]
+    assert response["intent_response_key"] == "faq/fbss_prevention"
+    assert response["utter_action"] == "utter_faq/fbss_prevention"
+    assert result["intent"]["full_retrieval_intent_name"] == "faq/fbss_prevention"
+
+
+async def test_a_follow_up_is_not_unanswerable_for_the_odd_words_of_the_question_it_follows():
+    first, follow_up = "What ought I to include in my medical file?", "And must all of that be in English?"
+    combined = parsed("not_in_documents", 1.0, "faq/medical_file_translation")
+    combined["entities"] = [{"entity": "unknown_topic", "value": "ought"}]
+    pipeline = FakePipeline({follow_up: parsed("follow_up", 0.8), f"{first} {follow_up}": combined})
+    result = await understand(follow_up, pipeline, conversation((first, parsed("faq", 0.9, "faq/medical_file"))))
+    assert result["intent"]["name"] == "faq"
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/medical_file_translation"
+    assert [entity["entity"] for entity in result["entities"]] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour. J'aimerais faire évaluer mon dossier. Quelles sont les prochaines étapes pour moi?",
+        "Hi. I would like my file evaluated. What are the next steps for me?",
+    ],
+)
+async def test_a_whole_message_read_surely_as_a_request_stays_one(text):
+    pipeline = FakePipeline({text: parsed("eligibility", 0.7)})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "eligibility"
+    assert pipeline.read == [text]
