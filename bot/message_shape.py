@@ -52,6 +52,7 @@ _POINTING_BACK = re.compile(
     r"|those|these|either one|both of them|les deux)\b"
 )
 _PRONOUN = re.compile(r"\b(?:ca|cela|ce|y|en|le|la|les|it|that|this|them|they|there|too|aussi)\b")
+CONNECTOR_MAX_WORDS = 12
 ELLIPTIC_MAX_WORDS = 10
 PRONOUN_MAX_WORDS = 5
 # A message this long with no question is a story, even in one sentence.
@@ -84,10 +85,10 @@ def is_elliptic(text: str) -> bool:
     """Whether ``text`` is a short message that leans on what came before (« pis pour celle-là? »)."""
     folded = " ".join(fold(text).split())
     count = len(words(folded))
-    if count > ELLIPTIC_MAX_WORDS:
-        return False
-    if _ELLIPTIC_OPENING.search(folded) or _POINTING_BACK.search(folded):
-        return True
+    if _ELLIPTIC_OPENING.search(folded):
+        return count <= CONNECTOR_MAX_WORDS
+    if _POINTING_BACK.search(folded):
+        return count <= ELLIPTIC_MAX_WORDS
     return count <= PRONOUN_MAX_WORDS and bool(_PRONOUN.search(folded))
 
 

@@ -128,8 +128,9 @@ class TopicCoverage(GraphComponent):
     ``unknown_topic`` entity with the word(s), unless it is a FAQ whose answer the selector is
     sure of (``max_answer_confidence``): a sure answer is not overruled by one odd word, but
     it is by a doctor the documents do not name (« Dr Roussel »). A fallback whose likeliest
-    intent was a FAQ also becomes ``not_in_documents``, without a topic: the answer was not
-    found, and the reply says so.
+    intent was a FAQ or ``not_in_documents`` also becomes ``not_in_documents``, without a
+    topic (the answer was not found, and the reply says so), unless the FAQ's answer is sure:
+    then it is that FAQ.
     """
 
     @staticmethod
@@ -213,14 +214,20 @@ class TopicCoverage(GraphComponent):
                 self._mark(message, text, doctors[:TOPIC_WORDS])
             elif unknown and not self._sure_answer(message, intent):
                 self._mark(message, text, unknown[:TOPIC_WORDS])
-            elif intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and self._likeliest_was_a_faq(message):
-                self._mark(message, text, [])
+            elif intent == DEFAULT_NLU_FALLBACK_INTENT_NAME:
+                self._read_fallback(message, text)
         return messages
 
-    def _likeliest_was_a_faq(self, message: Message) -> bool:
+    def _read_fallback(self, message: Message, text: str) -> None:
+        """A fallback between a FAQ and « not in the documents »: the FAQ when its answer is
+        sure, else « not in the documents » without a topic (the answer was not found)."""
         ranking = [entry.get("name") for entry in message.get(INTENT_RANKING_KEY) or []]
-        others = [name for name in ranking if name != DEFAULT_NLU_FALLBACK_INTENT_NAME]
-        return bool(others) and others[0] == self.config["retrieval_intent"]
+        likeliest = next((name for name in ranking if name != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
+        retrieval_intent = self.config["retrieval_intent"]
+        if likeliest == retrieval_intent and self._sure_answer(message, retrieval_intent):
+            self._set_intent(message, retrieval_intent)
+        elif likeliest in {retrieval_intent, self.config["target_intent"]}:
+            self._mark(message, text, [])
 
     def _sure_answer(self, message: Message, intent: str) -> bool:
         retrieval_intent = self.config["retrieval_intent"]
@@ -229,11 +236,15 @@ class TopicCoverage(GraphComponent):
         selection = (message.get(RESPONSE_SELECTOR) or {}).get(retrieval_intent, {}).get("response", {})
         return float(selection.get("confidence") or 0.0) >= float(self.config["max_answer_confidence"])
 
+    @staticmethod
+    def _set_intent(message: Message, name: str) -> None:
+        intent = {"name": name, "confidence": 1.0}
+        ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != name]
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+
     def _mark(self, message: Message, text: str, topic: list[str]) -> None:
-        target = {"name": self.config["target_intent"], "confidence": 1.0}
-        ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != target["name"]]
-        message.set(INTENT, target, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [target, *ranking], add_to_output=True)
+        self._set_intent(message, self.config["target_intent"])
         if not topic:
             return
         entity = {

@@ -163,3 +163,21 @@ def test_a_fallback_whose_likeliest_intent_was_small_talk_stays_a_fallback(cover
     message.set("intent_ranking", [{"name": "nlu_fallback"}, {"name": "greet"}, {"name": "faq"}], add_to_output=True)
     (processed,) = coverage.process([message])
     assert processed.get("intent")["name"] == "nlu_fallback"
+
+
+def test_a_fallback_whose_faq_answer_is_sure_is_that_faq(coverage):
+    message = parsed("Combien coûte une chirurgie du dos en France?", "nlu_fallback", answer_confidence=0.9)
+    message.set(
+        "intent_ranking", [{"name": "nlu_fallback"}, {"name": "faq"}, {"name": "not_in_documents"}], add_to_output=True
+    )
+    (processed,) = coverage.process([message])
+    assert processed.get("intent")["name"] == "faq"
+
+
+def test_a_fallback_between_not_in_the_documents_and_a_faq_is_not_in_the_documents(coverage):
+    message = parsed("Combien coûte une chirurgie du dos en France?", "nlu_fallback", answer_confidence=0.2)
+    message.set(
+        "intent_ranking", [{"name": "nlu_fallback"}, {"name": "not_in_documents"}, {"name": "faq"}], add_to_output=True
+    )
+    (processed,) = coverage.process([message])
+    assert processed.get("intent")["name"] == "not_in_documents"
