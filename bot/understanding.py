@@ -41,7 +41,17 @@ FINAL_INTENTS = {"emergency", "medical_advice", MENTION}
 # Readings that answer nothing by themselves.
 NOT_ANSWERING = {"nlu_fallback", FOLLOW_UP, SHARE_STORY, "not_in_documents", "out_of_scope", "inform"}
 # Intents a story without a question replaces: a story is not a request for a FAQ.
-STORY_REPLACES = {FAQ, "nlu_fallback", FOLLOW_UP, "not_in_documents", "out_of_scope", "inform", "affirm", "deny"}
+STORY_REPLACES = {
+    FAQ,
+    SHARE_STORY,
+    "nlu_fallback",
+    FOLLOW_UP,
+    "not_in_documents",
+    "out_of_scope",
+    "inform",
+    "affirm",
+    "deny",
+}
 # Readings an elliptic message may have by mistake, which the previous question may correct.
 CONTEXT_MAY_CHANGE = {FAQ, "nlu_fallback", FOLLOW_UP, "not_in_documents", "out_of_scope", "inform"}
 # A request among the sentences of a long message wins over its questions.
@@ -50,7 +60,7 @@ REQUEST_CONFIDENCE = 0.8
 # A whole message read as a request this surely stays one, whatever its last question.
 WHOLE_REQUEST_CONFIDENCE = 0.6
 # A question marked « ? » and answered this surely wins over a request among the sentences.
-SURE_QUESTION = 0.5
+SURE_QUESTION = 0.6
 REQUEST_SENTENCES = 4
 # The weight an answer keeps in a follow-up when the message alone does not rank it (chosen on
 # the field test's development half: 25 of its 28 follow-ups, against 22 with the thread alone).
@@ -217,27 +227,39 @@ def _answer_fitting_both(combined: dict[str, Any], alone: dict[str, Any]) -> dic
 async def _story_or_question(
     whole: dict[str, Any], text: str, shape: MessageShape, parse: Parse
 ) -> tuple[dict[str, Any], str, str]:
-    """The reading of a message made of several sentences: its question when it is marked
-    « ? » and surely answered, else a sure request among its sentences, else its question,
-    else a story or the whole message."""
-    if intent_of(whole) in REQUESTS and confidence_of(whole) >= WHOLE_REQUEST_CONFIDENCE:
-        return whole, "whole", text
+    """The reading of a message made of several sentences, the first that holds of:
+
+    1. its question, marked « ? » and surely answered;
+    2. the whole message, read surely as a request (to be evaluated, to talk to someone);
+    3. a sentence read surely as such a request;
+    4. its question, answered at all;
+    5. a story (no sentence asks anything), or else the whole message; a whole message the
+       model reads as a story though it asks something is not understood.
+
+    An elliptic question is read alone only when it is surely answered (1): otherwise the
+    story before it is its subject, and the whole message is read.
+    """
     question = None
-    if shape.question and not shape.elliptic:
+    if shape.question:
         question = await parse(shape.question)
         if not answers(question) or intent_of(question) in FINAL_INTENTS:
             question = None
     if question and shape.question.rstrip().endswith("?") and confidence_of(question) >= SURE_QUESTION:
         return question, "question", shape.question
+    if shape.elliptic:
+        # « Pis ça se fait où, ça? » after a story: the story is its subject.
+        question = None
+    if intent_of(whole) in REQUESTS and confidence_of(whole) >= WHOLE_REQUEST_CONFIDENCE:
+        return whole, "whole", text
     request = await _request_among(shape, parse)
     if request is not None:
         return request
     if question:
         return question, "question", shape.question
-    if shape.question and not shape.elliptic:
-        return whole, "whole", text
     if shape.is_story and intent_of(whole) in STORY_REPLACES:
         return _with_intent(whole, SHARE_STORY), "story", text
+    if intent_of(whole) == SHARE_STORY:
+        return _with_intent(whole, "nlu_fallback"), "whole", text
     return whole, "whole", text
 
 

@@ -309,7 +309,40 @@ async def test_a_follow_up_is_not_unanswerable_for_the_odd_words_of_the_question
     ],
 )
 async def test_a_whole_message_read_surely_as_a_request_stays_one(text):
-    pipeline = FakePipeline({text: parsed("eligibility", 0.7)})
+    question = text.split(". ")[-1]
+    pipeline = FakePipeline({text: parsed("eligibility", 0.7), question: parsed("faq", 0.55, "faq/patient_path")})
     result = await understand(text, pipeline, conversation())
     assert result["intent"]["name"] == "eligibility"
-    assert pipeline.read == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "Mon cousin s'est fait opérer en Europe. J'aimerais savoir dans quoi je m'embarque. "
+            "Vous travaillez avec quelles cliniques?",
+            "Vous travaillez avec quelles cliniques?",
+        ),
+        (
+            "My cousin had surgery in Europe. I'd like to know what I'm getting into. Which clinics do you work with?",
+            "Which clinics do you work with?",
+        ),
+    ],
+)
+async def test_a_question_surely_answered_wins_over_a_request_around_it(text, question):
+    pipeline = FakePipeline({text: parsed("eligibility", 0.7), question: parsed("faq", 0.8, "faq/partner_centres")})
+    result = await understand(text, pipeline, conversation())
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/partner_centres"
+
+
+async def test_a_message_that_asks_is_not_taken_for_a_story():
+    text = "Ma femme marche avec une canne. On nous dit que ça se fait en chirurgie d'un jour. Je fais quoi, moi?"
+    pipeline = FakePipeline({text: parsed("share_story", 0.8)})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "nlu_fallback"
+
+
+async def test_a_story_the_model_reads_as_a_story_gets_the_prompt():
+    text = "I've had sciatica for a year. Physio and injections did nothing. I am tired of it."
+    result = await understand(text, FakePipeline({text: parsed("share_story", 0.9)}), conversation())
+    assert result["intent"]["name"] == "share_story"

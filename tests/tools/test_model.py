@@ -43,3 +43,15 @@ def test_an_inference_only_component_s_code_changes_neither(project):
     (project / "bot" / "nlu" / "safety_override.py").write_text("PATTERNS = ['fievre']\n")
     assert model.current_model_path(project) == model_before
     assert model.cache_directory(project) == cache_before
+
+
+def test_the_stock_baseline_follows_the_data_and_its_own_settings_not_the_project_s(project):
+    (project / "tools").mkdir()
+    (project / "tools" / "stock_config.yml").write_text("pipeline: [{name: DIETClassifier}]\n")
+    stock_before = model.stock_model_path(project)
+    assert stock_before.name.startswith(model.STOCK_PREFIX)
+    assert stock_before != model.current_model_path(project)
+    (project / "config.yml").write_text("pipeline: [{name: WhitespaceTokenizer}]\n")
+    assert model.stock_model_path(project) == stock_before
+    (project / "data" / "nlu" / "greet.yml").write_text("nlu:\n- intent: greet\n  examples: |\n    - allo\n")
+    assert model.stock_model_path(project) != stock_before
