@@ -55,8 +55,9 @@ _PRONOUN = re.compile(r"\b(?:ca|cela|ce|y|en|le|la|les|it|that|this|them|they|th
 CONNECTOR_MAX_WORDS = 12
 ELLIPTIC_MAX_WORDS = 10
 PRONOUN_MAX_WORDS = 5
-# A message this long with no question is a story, even in one sentence.
-STORY_MIN_WORDS = 15
+# A story is told in several sentences, this many words at least, none of which asks: one
+# long sentence is more often a question without its mark ("walk me through the steps…").
+STORY_MIN_WORDS = 12
 
 
 @functools.cache
@@ -101,7 +102,7 @@ class MessageShape:
         question: The question of a message that also holds other sentences (a story
             before it): its last sentences ending with « ? », or else its last sentence that
             asks; ``None`` when the whole message is the question or nothing asks.
-        is_story: Whether it tells without asking anything: several sentences, or a long one.
+        is_story: Whether it tells without asking anything, in several sentences.
         elliptic: Whether it is short and leans on the previous message.
     """
 
@@ -115,7 +116,7 @@ def shape_of(text: str) -> MessageShape:
     """Reads the shape of ``text`` (see :class:`MessageShape`)."""
     found = sentences(text)
     question = _question(found)
-    is_story = not any(asks(sentence) for sentence in found) and (len(found) > 1 or len(words(text)) >= STORY_MIN_WORDS)
+    is_story = len(found) > 1 and len(words(text)) >= STORY_MIN_WORDS and not any(asks(sentence) for sentence in found)
     return MessageShape(tuple(found), question, is_story, is_elliptic(question or text))
 
 

@@ -155,7 +155,7 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
         combined = _answered_before(await parse(combined_text), earlier)
         if _better_with_context(chosen, combined, shape.elliptic):
             return _merged(whole, _answer_fitting_both(combined, chosen), "follow_up", combined_text)
-    if intent_of(chosen) == FOLLOW_UP or (shape.elliptic and _unsure(chosen)):
+    if intent_of(chosen) == FOLLOW_UP or (earlier and shape.elliptic and _unsure(chosen)):
         chosen = _with_intent(chosen, FOLLOW_UP)
     return _merged(whole, chosen, reading, read)
 

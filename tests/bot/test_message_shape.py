@@ -57,7 +57,7 @@ def test_a_message_that_is_all_question_has_no_separate_question(text):
     [
         "J'ai une hernie discale depuis trois ans. J'ai fait de la physio pis des infiltrations. Rien a marché.",
         "I've had sciatica for a year. My family doctor says the waiting list is 18 months in Ontario.",
-        "ca fait deux ans que j'ai mal au dos pis j'ai essayé la physio l'ostéo pis le chiro sans résultat",
+        "ca fait deux ans que j'ai mal au dos. j'ai essayé la physio l'ostéo pis le chiro sans résultat",
     ],
 )
 def test_a_story_without_a_question_is_a_story(text):
@@ -106,3 +106,14 @@ def test_whole_questions_are_not_elliptic(text):
 )
 def test_a_sentence_asks_by_its_mark_its_opening_or_its_verb(sentence, expected):
     assert asks(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "walk me through the cnesst procedure from the medical evaluation to the post op follow up",
+        "décrivez-moi les étapes de la CNESST de l'évaluation médicale jusqu'au suivi après l'opération",
+    ],
+)
+def test_one_long_sentence_without_a_mark_is_not_a_story(text):
+    assert not shape_of(text).is_story
