@@ -63,6 +63,8 @@ TABLE_COLUMNS = (
     ("SAME AS?", "possible_duplicates", 10),
 )
 DEFAULT_PHONE_REGION = "CA"
+# The author of the status changes made from the command line, in the lead's history.
+CLI_AUTHOR = "sos-leads"
 
 
 class UsageError(Exception):
@@ -239,7 +241,7 @@ def set_status(args: argparse.Namespace, settings: LeadSettings, engine: Engine)
         if lead is None:
             return _fail(f"no lead with id {args.id}", EXIT_FAILED)
         previous = lead.status
-        repository.set_status(lead, args.status)
+        repository.set_status(lead, args.status, CLI_AUTHOR)
     print(f"Lead {args.id}: {previous} -> {args.status}")
     return EXIT_OK
 
