@@ -7,15 +7,28 @@ server) and its console start once per module and backend; each test makes accou
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from actions.leads.database import dispose_engines
 from tests.support.console import ConsoleServer
 from tests.support.postgres import PostgresServer, postgres_or_skip
 
 _names = itertools.count(1)
+CHROMIUM = Path(os.environ.get("SOS_CHROMIUM", "/usr/bin/chromium"))
+# As the widget's browser tests start it (tests/e2e/test_widget_browser.py).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +70,42 @@ def database_url(lead_store: dict[str, str]) -> str:
 def account_name() -> str:
     """A new account name for each test."""
     return f"staff-{next(_names)}"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium: without it the browser tests are skipped, or failed if ``SOS_REQUIRE_BROWSER=1``."""
+    if not CHROMIUM.is_file():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium): the console's browser tests need it"
+        if os.environ.get("SOS_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Path) -> Iterator[Browser]:
+    """Chromium, headless, for one module (Playwright's loop ends before other modules' asyncio tests)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Opens pages in fresh browser contexts (no cookie); fails the test on any page error."""
+    contexts, errors = [], []
+
+    def open_page(locale: str = "fr-CA") -> Page:
+        context = browser.new_context(viewport={"width": 1280, "height": 860}, locale=locale, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(error))
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not errors, f"errors in the page: {errors}"
