@@ -18,7 +18,7 @@ from sanic.response import HTTPResponse, redirect
 from actions.leads.database import ensure_schema, get_engine
 from console import admin_routes, auth_routes, lead_routes, unanswered_routes
 from console.pages import error_page, unit_of_work
-from console.sessions import SESSION_COOKIE, clear_cookie, load_session, same_token
+from console.sessions import SESSION_COOKIE, Expired, SignedIn, clear_cookie, load_session, same_token
 from console.settings import ConsoleSettings
 
 logger = logging.getLogger(__name__)
@@ -73,8 +73,9 @@ async def require_session(request: Request) -> HTTPResponse | None:
     settings: ConsoleSettings = request.app.ctx.settings
     with unit_of_work(request) as db:
         found = load_session(db, request.cookies.get(SESSION_COOKIE), settings.idle_timeout)
-    if found is None or found == "expired":
-        response = redirect("/login?expired=1" if found == "expired" else "/login", status=303)
+    if not isinstance(found, SignedIn):
+        location = f"/login?expired=1&lang={found.language}" if isinstance(found, Expired) else "/login"
+        response = redirect(location, status=303)
         clear_cookie(response, SESSION_COOKIE, settings.secure_cookies)
         return response
     request.ctx.staff = found

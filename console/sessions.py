@@ -86,7 +86,18 @@ def start_session(db: Session, account: StaffAccount, language: str) -> str:
     return token
 
 
-def load_session(db: Session, token: str | None, idle_timeout: timedelta) -> SignedIn | str | None:
+@dataclass(frozen=True)
+class Expired:
+    """A session that ended (idle too long, or its account disabled).
+
+    Attributes:
+        language: Its language, for the login page that says so.
+    """
+
+    language: str
+
+
+def load_session(db: Session, token: str | None, idle_timeout: timedelta) -> SignedIn | Expired | None:
     """The signed-in staff member of a cookie's token, and the session marked as used now.
 
     Args:
@@ -95,8 +106,8 @@ def load_session(db: Session, token: str | None, idle_timeout: timedelta) -> Sig
         idle_timeout: How long an unused session lasts.
 
     Returns:
-        Who is signed in; ``"expired"`` when the session was idle too long (it is deleted) or
-        its account disabled; ``None`` without a known session.
+        Who is signed in; :class:`Expired` when the session was idle too long (it is deleted)
+        or its account disabled; ``None`` without a known session.
     """
     if not token:
         return None
@@ -107,7 +118,7 @@ def load_session(db: Session, token: str | None, idle_timeout: timedelta) -> Sig
     account = db.get(StaffAccount, row.account_id)
     if now - row.last_seen_at > idle_timeout or account is None or account.disabled_at is not None:
         db.delete(row)
-        return "expired"
+        return Expired(row.language)
     row.last_seen_at = now
     return SignedIn(row.id, account.name, account.role, row.language, row.csrf_token)
 

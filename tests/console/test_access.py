@@ -222,9 +222,9 @@ def test_an_idle_session_goes_back_to_the_login(
 
     age_sessions(database_url, account_name, timedelta(minutes=31))
     expired = client.get("/leads")
-    login = client.get(f"{expired.headers['Location']}&lang={language}")
+    login = client.get(expired.headers["Location"])
 
-    assert (expired.status_code, expired.headers["Location"]) == (303, "/login?expired=1")
+    assert (expired.status_code, expired.headers["Location"]) == (303, f"/login?expired=1&lang={language}")
     assert shown("expired", language) in login.text
     age_sessions(database_url, account_name, timedelta(0))
     assert client.get("/leads").status_code == 303
