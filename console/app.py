@@ -24,7 +24,7 @@ from console.settings import ConsoleSettings
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 # Reachable without a session: the login page and the stylesheet it uses.
-OPEN_PATHS = ("/login", "/static/")
+LOGIN_PATH, STATIC_PREFIX = "/login", "/static/"
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'",
@@ -46,7 +46,6 @@ def create_app(settings: ConsoleSettings, name: str = "sos_console") -> Sanic:
         The application, its routes and middleware registered.
     """
     app = Sanic(name, configure_logging=False)
-    app.config.FORWARDED_SECRET = None
     app.ctx.settings = settings
     app.static("/static", str(STATIC), name="static")
     for routes in (auth_routes, lead_routes, unanswered_routes, admin_routes):
@@ -68,7 +67,7 @@ def create_app(settings: ConsoleSettings, name: str = "sos_console") -> Sanic:
 async def require_session(request: Request) -> HTTPResponse | None:
     """Sends a request without a live session to the login page; refuses a POST without its CSRF token."""
     request.ctx.staff = None
-    if request.path.startswith(OPEN_PATHS):
+    if request.path == LOGIN_PATH or request.path.startswith(STATIC_PREFIX):
         return None
     settings: ConsoleSettings = request.app.ctx.settings
     with unit_of_work(request) as db:

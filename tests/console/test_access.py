@@ -21,7 +21,17 @@ from actions.leads.staff import ACCOUNT_FAILURES, ADDRESS_FAILURES
 from tests.support.console import PASSWORD, ConsoleClient, ConsoleServer, add_account, age_sessions, shown
 from tests.support.leads import make_submission
 
-PAGES = ["/", "/leads", "/leads/1", "/unanswered", "/admin/audit", "/admin/accounts", "/admin/purge", "/no/such/page"]
+PAGES = [
+    "/",
+    "/leads",
+    "/leads/1",
+    "/unanswered",
+    "/admin/audit",
+    "/admin/accounts",
+    "/admin/purge",
+    "/no/such/page",
+    "/login-but-not-quite",
+]
 FORMS = ["/leads/1/status", "/leads/1/notes", "/leads/export", "/leads/1/delete", "/unanswered/mark", "/logout"]
 ADMIN_PAGES = ["/admin/audit", "/admin/accounts", "/admin/purge"]
 LANGUAGES = ("fr", "en")
