@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from datetime import UTC, datetime
 
 from sanic import Sanic
 from sanic.request import Request
@@ -18,6 +19,7 @@ from console.sessions import (
     SESSION_COOKIE,
     clear_cookie,
     end_session,
+    forget_idle_sessions,
     new_token,
     same_token,
     set_cookie,
@@ -66,8 +68,12 @@ async def log_in(request: Request) -> HTTPResponse:
 def _check_login(
     request: Request, name: str, password: str, address: str, language: str
 ) -> tuple[staff.LoginResult, str | None]:
-    """Runs in a worker thread: Argon2 takes tens of milliseconds on purpose."""
+    """Runs in a worker thread: Argon2 takes tens of milliseconds on purpose. Failures that no
+    longer throttle anything and idle sessions are deleted on the way."""
+    settings = request.app.ctx.settings
     with Session(request.app.ctx.engine, future=True) as db, db.begin():
+        staff.forget_failures(db, datetime.now(UTC) - staff.THROTTLE_WINDOW)
+        forget_idle_sessions(db, settings.idle_timeout)
         result = staff.log_in(db, name, password, address)
         token = start_session(db, result.account, language) if result.account is not None else None
     return result, token
