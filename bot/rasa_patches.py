@@ -11,7 +11,8 @@
 - **An action server that cannot be reached is said, not silent.** Rasa logs the failure and
   answers nothing, in the middle of the questionnaire. Here the person gets
   ``utter_technical_problem`` (« réessayez dans un moment, vos réponses sont gardées ») in
-  their language; the conversation, its slots and its form are kept.
+  their language; the conversation, its slots and its form are kept. An action that only
+  records (``QUIET_ACTIONS``: the unanswered question after the fallback) says nothing more.
 - **Typed payloads set only what the domain allows.** A message such as
   ``/greet{"language":"de"}``, typed or sent as a quick-reply payload, skips the NLU pipeline
   and gives its entities directly. Entities the domain does not declare, and values a
@@ -47,6 +48,8 @@ from bot.understanding import understand
 logger = logging.getLogger(__name__)
 
 TECHNICAL_PROBLEM_RESPONSE = "utter_technical_problem"
+# Actions that only record what was said: when they fail, the person has been answered already.
+QUIET_ACTIONS = frozenset({"action_record_unanswered"})
 _RASA_OWN = {
     "validate": RemoteAction._validate_action_result,
     "run": RemoteAction.run,
@@ -89,6 +92,9 @@ async def run_or_say_technical_problem(
     except ActionExecutionRejection:
         raise
     except RasaException as error:
+        if action.name() in QUIET_ACTIONS:
+            logger.error("action %s failed, nothing more is said: %s", action.name(), type(error).__name__)
+            return []
         logger.error("action %s failed, the person is told to try again: %s", action.name(), type(error).__name__)
         events: list[Event] = await RemoteAction._utter_responses(
             [{"response": TECHNICAL_PROBLEM_RESPONSE}], output_channel, nlg, tracker

@@ -1,8 +1,10 @@
 """The tree says which process loads what: imports between the top-level packages run one way.
 
-``bot/`` is loaded by the Rasa server, ``actions/`` by the action server, ``tools/`` by nobody
-but people, make and the tests. A server must never import the tools (nor the other server's
-code), and the action server shares only the text folding with the Rasa server.
+``bot/`` is loaded by the Rasa server, ``actions/`` by the action server, ``console/`` by the
+coordinator console, ``tools/`` by nobody but people, make and the tests. A server must never
+import the tools (nor the other server's code), the action server shares only the text folding
+with the Rasa server, and the console uses only the lead store and the text folding; nothing
+imports the console.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ ALLOWED = {
     "bot": {"bot"},
     "actions": {"actions", "bot.text"},
     "tools": {"tools", "bot", "actions"},
+    "console": {"console", "actions.leads", "bot.text"},
 }
 
 
@@ -35,7 +38,7 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def own_imports(path: Path) -> set[str]:
-    """The project modules ``path`` imports (``bot``, ``actions``, ``tools``, ``tests``)."""
+    """The project modules ``path`` imports (``bot``, ``actions``, ``tools``, ``console``, ``tests``)."""
     return {name for name in imported_modules(path) if name.split(".")[0] in {*ALLOWED, "tests"}}
 
 
@@ -74,3 +77,12 @@ def test_the_action_server_may_use_the_text_module_but_nothing_else_of_the_rasa_
     module.write_text("from bot.text import fold\nfrom bot.language import LANGUAGES\n")
     rejected = {name for name in own_imports(module) if not is_allowed(name, ALLOWED["actions"])}
     assert rejected == {"bot.language", "bot.language.LANGUAGES"}
+
+
+def test_the_console_may_use_the_lead_store_but_not_the_actions_or_the_rasa_server(tmp_path):
+    module = tmp_path / "page.py"
+    module.write_text(
+        "from actions.leads.models import Lead\nfrom actions.handoff import transcript\nimport bot.language\n"
+    )
+    rejected = {name for name in own_imports(module) if not is_allowed(name, ALLOWED["console"])}
+    assert rejected == {"actions.handoff", "actions.handoff.transcript", "bot.language"}

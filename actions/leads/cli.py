@@ -9,6 +9,7 @@ Examples::
     sos-leads export --output leads.csv
     sos-leads delete --email patient@example.org
     sos-leads purge --dry-run
+    sos-leads staff add marie --role admin
 
 The database is the assistant's (``SOS_DATABASE_URL``, or the SQLite file in ``SOS_DATA_DIR``);
 ``--database-url`` overrides it. Exit codes: 0 done, 1 nothing matched, refused or incomplete,
@@ -22,24 +23,23 @@ coordinator has checked that two leads are one person's, ``merge`` joins them.
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
+import getpass
 import json
 import os
 import sys
 import unicodedata
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
-from typing import Any, TextIO
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.leads import spool
+from actions.leads import operations, spool, staff
 from actions.leads.database import ensure_schema, get_engine, is_unavailable
-from actions.leads.models import STATUSES, Lead
-from actions.leads.policy import RETENTION_DAYS
+from actions.leads.models import ROLES, STATUSES, Lead, StaffAccount
+from actions.leads.policy import RETENTION_DAYS, UNANSWERED_RETENTION_DAYS
 from actions.leads.repository import LeadRepository, normalise_email
 from actions.leads.service import notify_pending
 from actions.leads.settings import LeadSettings
@@ -50,23 +50,6 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
 
-LIST_FIELDS = (
-    "id",
-    "created_at",
-    "updated_at",
-    "status",
-    "language",
-    "channel",
-    "name",
-    "email",
-    "phone",
-    "callback_time",
-    "outcome",
-    "consent_at",
-    "consent_version",
-    "notified_at",
-    "possible_duplicates",
-)
 TABLE_COLUMNS = (
     ("ID", "id", 5),
     ("CREATED (UTC)", "created_at", 16),
@@ -79,9 +62,9 @@ TABLE_COLUMNS = (
     ("PHONE", "phone", 16),
     ("SAME AS?", "possible_duplicates", 10),
 )
-# Spreadsheets run a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DEFAULT_PHONE_REGION = "CA"
+# The author of the status changes made from the command line, in the lead's history.
+CLI_AUTHOR = "sos-leads"
 
 
 class UsageError(Exception):
@@ -108,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         engine = get_engine(settings.database_url)
         ensure_schema(engine)
         return args.handler(args, settings, engine)
-    except (UsageError, ArgumentError) as error:
+    except (UsageError, ArgumentError, staff.AccountError) as error:
         return _fail(str(error), EXIT_USAGE)
     except SQLAlchemyError as error:
         if not is_unavailable(error):
@@ -178,7 +161,12 @@ def _add_write_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     merge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     merge.set_defaults(handler=merge_leads)
 
-    purge = commands.add_parser("purge", parents=[common], help=f"delete leads not updated for {RETENTION_DAYS} days")
+    purge = commands.add_parser(
+        "purge",
+        parents=[common],
+        help=f"delete leads not updated for {RETENTION_DAYS} days and unanswered questions older than "
+        f"{UNANSWERED_RETENTION_DAYS} days",
+    )
     purge.add_argument("--dry-run", action="store_true", help="only list what would go")
     purge.set_defaults(handler=purge_expired)
 
@@ -187,6 +175,30 @@ def _add_write_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 
     notify = commands.add_parser("notify-pending", parents=[common], help="send the notifications that failed")
     notify.set_defaults(handler=notify_leads)
+
+    _add_staff_commands(commands, common)
+
+
+def _add_staff_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    staff_parser = commands.add_parser("staff", parents=[common], help="accounts of the coordinator console")
+    actions = staff_parser.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
+    add = actions.add_parser("add", parents=[common], help="create an account (asks for the password twice)")
+    add.add_argument("name", help="account name (letters, digits, '.', '-', '_')")
+    add.add_argument(
+        "--role", choices=ROLES, required=True, help="coordinator, or admin (also accounts, export, deletion, purge)"
+    )
+    add.set_defaults(handler=add_staff)
+    password = actions.add_parser("password", parents=[common], help="set a new password (signs the account out)")
+    password.add_argument("name", help="account name")
+    password.set_defaults(handler=change_staff_password)
+    disable = actions.add_parser("disable", parents=[common], help="disable an account (signs it out)")
+    disable.add_argument("name", help="account name")
+    disable.set_defaults(handler=disable_staff)
+    enable = actions.add_parser("enable", parents=[common], help="allow a disabled account to sign in again")
+    enable.add_argument("name", help="account name")
+    enable.set_defaults(handler=enable_staff)
+    listing = actions.add_parser("list", parents=[common], help="every account, its role and state")
+    listing.set_defaults(handler=list_staff)
 
 
 def list_leads(args: argparse.Namespace, settings: LeadSettings, engine: Engine) -> int:
@@ -229,7 +241,7 @@ def set_status(args: argparse.Namespace, settings: LeadSettings, engine: Engine)
         if lead is None:
             return _fail(f"no lead with id {args.id}", EXIT_FAILED)
         previous = lead.status
-        repository.set_status(lead, args.status)
+        repository.set_status(lead, args.status, CLI_AUTHOR)
     print(f"Lead {args.id}: {previous} -> {args.status}")
     return EXIT_OK
 
@@ -237,12 +249,9 @@ def set_status(args: argparse.Namespace, settings: LeadSettings, engine: Engine)
 def export_leads(args: argparse.Namespace, settings: LeadSettings, engine: Engine) -> int:
     """``export``: CSV of the list fields and the answers (as JSON text)."""
     with Session(engine, future=True) as session:
-        rows = [
-            {**lead.summary(), "answers": json.dumps(lead.answers, ensure_ascii=False)}
-            for lead in LeadRepository(session).find_all()
-        ]
+        rows = operations.export_rows(session)
     if args.output is None:
-        _write_csv(sys.stdout, rows)
+        operations.write_csv(sys.stdout, rows)
         return EXIT_OK
     try:
         descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -250,32 +259,26 @@ def export_leads(args: argparse.Namespace, settings: LeadSettings, engine: Engin
         raise UsageError(f"cannot write {args.output}: {error.strerror}") from None
     os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-        _write_csv(stream, rows)
+        operations.write_csv(stream, rows)
     print(f"Exported {len(rows)} lead(s) to {args.output}", file=sys.stderr)
     return EXIT_OK
 
 
 def delete_person(args: argparse.Namespace, settings: LeadSettings, engine: Engine) -> int:
-    """``delete``: every lead and spooled file of one person, after confirmation."""
+    """``delete``: every lead, note, unanswered question and spooled file of one person, after confirmation."""
     with Session(engine, future=True) as session:
-        contacts = _contacts_of(LeadRepository(session), args)
-        if contacts is None:
-            return _fail(f"no lead with id {args.id}", EXIT_FAILED)
-        emails, phones = contacts
-        lead_ids = [lead.id for lead in LeadRepository(session).find_linked(emails, phones)]
-    files = spool.person_files(settings.spool_dir, emails, phones)
-    if not lead_ids and not files:
+        contacts = _contacts_of(session, args)
+    if contacts is None:
+        return _fail(f"no lead with id {args.id}", EXIT_FAILED)
+    emails, phones = contacts
+    found = operations.find_person(settings, engine, emails, phones)
+    if not found.lead_ids and not found.spooled_files:
         return _fail("no lead or spooled submission matches", EXIT_FAILED)
-    question = f"Delete lead(s) {_ids(lead_ids) or '-'} and {len(files)} spooled file(s)?"
+    question = f"Delete lead(s) {_ids(found.lead_ids) or '-'} and {len(found.spooled_files)} spooled file(s)?"
     if not args.yes and not _confirm(question):
         return _fail("nothing deleted", EXIT_FAILED)
-    with Session(engine, future=True) as session, session.begin():
-        repository = LeadRepository(session)
-        linked = repository.find_linked(emails, phones)
-        deleted_ids = [lead.id for lead in linked]
-        repository.delete(linked)
-    removed = spool.remove_person(settings.spool_dir, emails, phones)
-    print(f"Deleted lead(s) {_ids(deleted_ids) or '-'} and {len(removed)} spooled file(s).")
+    erased = operations.erase_person(settings, engine, emails, phones)
+    print(f"Deleted lead(s) {_ids(erased.lead_ids) or '-'} and {len(erased.spooled_files)} spooled file(s).")
     return EXIT_OK
 
 
@@ -301,20 +304,15 @@ def merge_leads(args: argparse.Namespace, settings: LeadSettings, engine: Engine
 
 
 def purge_expired(args: argparse.Namespace, settings: LeadSettings, engine: Engine) -> int:
-    """``purge``: deletes leads whose last update is older than the retention period."""
-    cutoff = datetime.now(UTC) - timedelta(days=RETENTION_DAYS)
-    with Session(engine, future=True) as session, session.begin():
-        repository = LeadRepository(session)
-        expired = repository.not_updated_since(cutoff)
-        lead_ids = [lead.id for lead in expired]
-        if not args.dry_run:
-            repository.delete(expired)
-    if not lead_ids:
+    """``purge``: deletes what is kept past its retention period (leads, unanswered questions)."""
+    result = operations.purge_expired(engine, dry_run=args.dry_run)
+    verb, end = ("Would delete", " (dry run).") if args.dry_run else ("Deleted", ".")
+    if not result.lead_ids:
         print(f"No lead older than {RETENTION_DAYS} days.")
-    elif args.dry_run:
-        print(f"Would delete {len(lead_ids)} lead(s): {_ids(lead_ids)} (dry run).")
     else:
-        print(f"Deleted {len(lead_ids)} lead(s): {_ids(lead_ids)}.")
+        print(f"{verb} {len(result.lead_ids)} lead(s): {_ids(result.lead_ids)}{end}")
+    days = UNANSWERED_RETENTION_DAYS
+    print(f"{verb} {result.unanswered} unanswered question(s) older than {days} days{end}")
     return EXIT_OK
 
 
@@ -347,16 +345,80 @@ def notify_leads(args: argparse.Namespace, settings: LeadSettings, engine: Engin
     return EXIT_FAILED if still_pending else EXIT_OK
 
 
-def _contacts_of(repository: LeadRepository, args: argparse.Namespace) -> tuple[set[str], set[str]] | None:
+def add_staff(args: argparse.Namespace, settings: LeadSettings, engine: Engine) -> int:
+    """``staff add NAME --role ROLE``: a new console account, its password typed twice."""
+    name = staff.check_name(args.name)
+    password = _new_password(name)
+    with Session(engine, future=True) as session, session.begin():
+        staff.add_account(session, name, args.role, password)
+    print(f"Account {name} ({args.role}) created.")
+    return EXIT_OK
+
+
+def change_staff_password(args: argparse.Namespace, settings: LeadSettings, engine: Engine) -> int:
+    """``staff password NAME``: a new password, typed twice; the account's sessions end."""
+    with Session(engine, future=True) as session, session.begin():
+        account = _existing_account(session, args.name)
+        staff.set_password(session, account, _new_password(account.name))
+    print(f"Password of {args.name} changed; its console sessions are closed.")
+    return EXIT_OK
+
+
+def disable_staff(args: argparse.Namespace, settings: LeadSettings, engine: Engine) -> int:
+    """``staff disable NAME``: the account can no longer sign in; its sessions end."""
+    with Session(engine, future=True) as session, session.begin():
+        staff.disable_account(session, _existing_account(session, args.name))
+    print(f"Account {args.name} disabled.")
+    return EXIT_OK
+
+
+def enable_staff(args: argparse.Namespace, settings: LeadSettings, engine: Engine) -> int:
+    """``staff enable NAME``: a disabled account may sign in again."""
+    with Session(engine, future=True) as session, session.begin():
+        staff.enable_account(_existing_account(session, args.name))
+    print(f"Account {args.name} enabled.")
+    return EXIT_OK
+
+
+def list_staff(args: argparse.Namespace, settings: LeadSettings, engine: Engine) -> int:
+    """``staff list``: name, role, state and creation date of every account."""
+    with Session(engine, future=True) as session:
+        accounts = staff.all_accounts(session)
+        lines = [
+            f"{account.name:<24} {account.role:<12} {'disabled' if account.disabled_at else 'active':<9} "
+            f"{account.created_at:%Y-%m-%d}"
+            for account in accounts
+        ]
+    print("\n".join(lines) if lines else "No accounts.")
+    return EXIT_OK
+
+
+def _existing_account(session: Session, name: str) -> StaffAccount:
+    account = staff.find_account(session, name)
+    if account is None:
+        raise UsageError(f"no account named {name.strip().lower()}")
+    return account
+
+
+def _new_password(name: str) -> str:
+    """A password typed twice without echo.
+
+    Raises:
+        UsageError: The two differ, or the password is too short.
+    """
+    first = getpass.getpass(f"Password for {name}: ")
+    if getpass.getpass("Again: ") != first:
+        raise UsageError("the two passwords differ; nothing changed")
+    return staff.check_password(first)
+
+
+def _contacts_of(session: Session, args: argparse.Namespace) -> tuple[set[str], set[str]] | None:
     """The e-mails and phones given, or those of lead ``--id`` (``None`` if it does not exist)."""
     if args.id is None:
         emails = {normalise_email(args.email)} if args.email else set()
         phones = {_e164(args.phone)} if args.phone else set()
         return emails, phones
-    lead = repository.get(args.id)
-    if lead is None:
-        return None
-    return {lead.email} - {None}, {lead.phone} - {None}
+    return operations.lead_contacts(session, args.id)
 
 
 def _e164(phone: str) -> str:
@@ -388,23 +450,6 @@ def _confirm(question: str) -> bool:
     except EOFError:
         return False
     return answer.strip().lower() in {"y", "yes", "o", "oui"}
-
-
-def _write_csv(stream: TextIO, rows: list[dict[str, Any]]) -> None:
-    writer = csv.DictWriter(stream, fieldnames=[*LIST_FIELDS, "answers"])
-    writer.writeheader()
-    writer.writerows({key: _safe_cell(value) for key, value in row.items()} for row in rows)
-
-
-def _safe_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet shows as text (no formula), ``""`` for ``None``."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return _ids(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
 
 
 def _table(rows: list[dict[str, Any]]) -> str:

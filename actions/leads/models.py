@@ -1,4 +1,8 @@
-"""The ``leads`` table, portable across SQLite and PostgreSQL.
+"""The lead store's tables, portable across SQLite and PostgreSQL.
+
+``leads`` holds what the assistant hands off; the coordinator console adds its staff accounts,
+their sessions and failed logins, the audit log, the notes and status history of a lead, and
+the questions the assistant could not answer.
 
 The schema is created and changed only by the Alembic migrations in ``migrations/``; a test
 checks that they agree with this model.
@@ -9,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -17,6 +21,10 @@ from sqlalchemy.types import DateTime, TypeDecorator
 from actions.leads.records import FIELD_LIMITS
 
 STATUSES = ("new", "contacted", "closed")
+ROLES = ("coordinator", "admin")
+# What staff make of an unanswered question: not looked at yet, then one of the three marks.
+UNANSWERED_MARKS = ("new", "to_document", "out_of_scope", "done")
+NAME_LENGTH = 64
 
 metadata = MetaData(
     naming_convention={
@@ -125,6 +133,117 @@ class Lead(Base):
             "answers": self.answers,
             "transcript": self.transcript,
         }
+
+
+class StaffAccount(Base):
+    """A coordinator or an administrator of the console (created from the command line)."""
+
+    __tablename__ = "staff_accounts"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(NAME_LENGTH), nullable=False, unique=True)
+    role = Column(String(16), nullable=False)
+    # Argon2id hash in PHC form (argon2-cffi): algorithm, parameters, salt and hash.
+    password_hash = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)
+    disabled_at = Column(UTCDateTime)
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the account may manage accounts, export, delete and purge."""
+        return self.role == "admin"
+
+
+class ConsoleSession(Base):
+    """A signed-in browser: only the SHA-256 of its cookie's random token is stored."""
+
+    __tablename__ = "console_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    account_id = Column(Integer, ForeignKey("staff_accounts.id"), nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    language = Column(String(8), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)
+    last_seen_at = Column(UTCDateTime, nullable=False)
+
+
+class LoginFailure(Base):
+    """A refused login, counted per account name and per client address to throttle guessing."""
+
+    __tablename__ = "login_failures"
+
+    id = Column(Integer, primary_key=True)
+    account_name = Column(String(NAME_LENGTH), nullable=False, index=True)
+    client_address = Column(String(64), nullable=False, index=True)
+    at = Column(UTCDateTime, nullable=False, index=True)
+
+
+class AuditEntry(Base):
+    """Who viewed, changed, exported or deleted what, and when.
+
+    The lead id has no foreign key: the entry outlives a deleted lead. ``detail`` never holds a
+    patient's data (a status change, a count of rows exported).
+    """
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime, nullable=False, index=True)
+    actor = Column(String(NAME_LENGTH), nullable=False)
+    action = Column(String(32), nullable=False)
+    lead_id = Column(Integer, index=True)
+    detail = Column(Text)
+
+
+class LeadNote(Base):
+    """A coordinator's note on a lead (deleted with the lead)."""
+
+    __tablename__ = "lead_notes"
+
+    id = Column(Integer, primary_key=True)
+    lead_id = Column(Integer, ForeignKey("leads.id"), nullable=False, index=True)
+    author = Column(String(NAME_LENGTH), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)
+
+
+class LeadStatusChange(Base):
+    """One change of a lead's follow-up status (deleted with the lead)."""
+
+    __tablename__ = "lead_status_changes"
+
+    id = Column(Integer, primary_key=True)
+    lead_id = Column(Integer, ForeignKey("leads.id"), nullable=False, index=True)
+    author = Column(String(NAME_LENGTH), nullable=False)
+    from_status = Column(String(16), nullable=False)
+    to_status = Column(String(16), nullable=False)
+    at = Column(UTCDateTime, nullable=False)
+
+
+class UnansweredQuestion(Base):
+    """A message that got the fallback, the out-of-scope or a « not in the documents » reply.
+
+    The text is stored with its e-mail addresses and phone numbers masked. ``conversation_key``
+    is a hash of the channel and sender id, never the id itself: enough to erase a person's
+    questions with their lead, and to count conversations.
+    """
+
+    __tablename__ = "unanswered_questions"
+
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    # Accent-folded, lower-case words of the text: questions with the same key are grouped.
+    group_key = Column(Text, nullable=False, index=True)
+    language = Column(String(8), nullable=False)
+    channel = Column(String(64), nullable=False)
+    asked_at = Column(UTCDateTime, nullable=False, index=True)
+    reply_name = Column(String(128))
+    reply_text = Column(Text)
+    conversation_key = Column(String(64), nullable=False, index=True)
+    mark = Column(String(16), nullable=False, default="new")
+    marked_by = Column(String(NAME_LENGTH))
+    marked_at = Column(UTCDateTime)
 
 
 def _iso(moment: datetime | None) -> str | None:

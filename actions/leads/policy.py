@@ -10,3 +10,6 @@ from __future__ import annotations
 
 CONSENT_VERSION = "2026-11-24"
 RETENTION_DAYS = 730
+# Unanswered questions are kept for the content team, masked, for this long (no consent covers
+# them: only what improving the documents needs).
+UNANSWERED_RETENTION_DAYS = 90

@@ -3,19 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from actions.leads.models import Lead
+from actions.leads.models import Lead, LeadNote, LeadStatusChange
 from actions.leads.records import LeadSubmission
 
 # Stands for a character no database can store (NUL, unpaired surrogate).
 REPLACEMENT = "\ufffd"
 # What a merge fills on the kept lead when it has none.
 CONTACT_FIELDS = ("name", "email", "phone", "callback_time")
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What a coordinator narrows the inbox to; ``None`` (or empty) means any.
+
+    Attributes:
+        status: ``new``, ``contacted`` or ``closed``.
+        outcome: The questionnaire's outcome.
+        channel: The input channel.
+        language: ``fr`` or ``en``.
+        created_from: Created at or after this time.
+        created_before: Created before this time.
+        search: Part of the name, e-mail or phone (any case).
+    """
+
+    status: str | None = None
+    outcome: str | None = None
+    channel: str | None = None
+    language: str | None = None
+    created_from: datetime | None = None
+    created_before: datetime | None = None
+    search: str | None = None
 
 
 class LeadRepository:
@@ -38,6 +62,45 @@ class LeadRepository:
         if status is not None:
             query = query.where(Lead.status == status)
         return list(self.session.execute(query).scalars())
+
+    def inbox(self, chosen: InboxFilter, limit: int = 200) -> list[Lead]:
+        """The leads a coordinator asked for: ``new`` ones first, newest first within a status.
+
+        Args:
+            chosen: The filters and the search.
+            limit: At most this many leads.
+
+        Returns:
+            The leads.
+        """
+        query = select(Lead)
+        for column, value in (
+            (Lead.status, chosen.status),
+            (Lead.outcome, chosen.outcome),
+            (Lead.channel, chosen.channel),
+            (Lead.language, chosen.language),
+        ):
+            if value:
+                query = query.where(column == value)
+        if chosen.created_from:
+            query = query.where(Lead.created_at >= chosen.created_from)
+        if chosen.created_before:
+            query = query.where(Lead.created_at < chosen.created_before)
+        if chosen.search and chosen.search.strip():
+            pattern = f"%{_escape_like(chosen.search.strip().lower())}%"
+            query = query.where(
+                or_(*(func.lower(column).like(pattern, escape="\\") for column in (Lead.name, Lead.email, Lead.phone)))
+            )
+        new_first = case((Lead.status == "new", 0), else_=1)
+        return list(
+            self.session.execute(
+                query.order_by(new_first, Lead.created_at.desc(), Lead.id.desc()).limit(limit)
+            ).scalars()
+        )
+
+    def channels(self) -> list[str]:
+        """The channels leads came from, for the inbox's filter."""
+        return list(self.session.execute(select(Lead.channel).distinct().order_by(Lead.channel)).scalars())
 
     def find_conversation(self, channel: str, conversation_id: str) -> Lead | None:
         """The lead this conversation stored last, if any.
@@ -141,6 +204,7 @@ class LeadRepository:
         consent is kept, and the later ``updated_at`` (the person's last submission, which the
         retention period counts from). The source's possible duplicates become the target's:
         the target joins the lists that named the source, and the source's id leaves them all.
+        The source's notes and status history move to the target.
 
         Args:
             source: The lead that goes.
@@ -157,15 +221,52 @@ class LeadRepository:
         for lead in self.listing_as_duplicate({source.id}):
             lead.duplicate_ids = (lead.duplicate_ids - {source.id}) | {target.id}
         target.duplicate_ids = (target.duplicate_ids | source.duplicate_ids) - {source.id, target.id}
+        for kept in (LeadNote, LeadStatusChange):
+            self.session.execute(
+                update(kept)
+                .where(kept.lead_id == source.id)
+                .values(lead_id=target.id)
+                .execution_options(synchronize_session=False)
+            )
         self.delete([source])
 
-    def set_status(self, lead: Lead, status: str) -> None:
-        """Changes the follow-up status (``new``, ``contacted``, ``closed``).
+    def set_status(self, lead: Lead, status: str, author: str) -> None:
+        """Changes the follow-up status (``new``, ``contacted``, ``closed``) and keeps the change
+        in the lead's history.
 
         ``updated_at`` is left alone: it follows the patient's own submissions, and the
         retention period counts from there, not from the staff's work.
+
+        Args:
+            lead: The lead.
+            status: The new status.
+            author: Who changed it (a console account, or ``sos-leads``).
         """
+        if status == lead.status:
+            return
+        self.session.add(
+            LeadStatusChange(
+                lead_id=lead.id, author=author, from_status=lead.status, to_status=status, at=datetime.now(UTC)
+            )
+        )
         lead.status = status
+
+    def status_history(self, lead_id: int) -> list[LeadStatusChange]:
+        """The lead's status changes, oldest first."""
+        query = select(LeadStatusChange).where(LeadStatusChange.lead_id == lead_id).order_by(LeadStatusChange.id)
+        return list(self.session.execute(query).scalars())
+
+    def add_note(self, lead: Lead, author: str, text: str) -> LeadNote:
+        """Adds a coordinator's note to the lead (flushed)."""
+        note = LeadNote(lead_id=lead.id, author=author, text=clean(text), created_at=datetime.now(UTC))
+        self.session.add(note)
+        self.session.flush()
+        return note
+
+    def notes(self, lead_id: int) -> list[LeadNote]:
+        """The lead's notes, oldest first."""
+        query = select(LeadNote).where(LeadNote.lead_id == lead_id).order_by(LeadNote.id)
+        return list(self.session.execute(query).scalars())
 
     def pending_notification(self) -> list[Lead]:
         """Leads whose last creation or update was not notified yet, oldest first."""
@@ -195,9 +296,14 @@ class LeadRepository:
         return list(self.session.execute(query).scalars())
 
     def delete(self, leads: Iterable[Lead]) -> None:
-        """Deletes these leads, and their ids from the other leads' possible duplicates."""
+        """Deletes these leads with their notes and status history, and their ids from the other
+        leads' possible duplicates."""
         doomed = list(leads)
         doomed_ids = {lead.id for lead in doomed}
+        for attached in (LeadNote, LeadStatusChange):
+            self.session.execute(
+                delete(attached).where(attached.lead_id.in_(doomed_ids)).execution_options(synchronize_session=False)
+            )
         for lead in self.listing_as_duplicate(doomed_ids):
             if lead.id not in doomed_ids:
                 lead.duplicate_ids = lead.duplicate_ids - doomed_ids
@@ -215,6 +321,11 @@ class LeadRepository:
             if other.id != lead.id and lead.id not in other.duplicate_ids
         }
         lead.duplicate_ids = lead.duplicate_ids | sharing
+
+
+def _escape_like(text: str) -> str:
+    """``text`` with the LIKE wildcards taken literally (escape character ``\\``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def normalise_email(email: str) -> str:

@@ -2,7 +2,8 @@
 
 - The action server crashes in the middle of the questionnaire: the person is told, in their
   language, to try again and that their answers are kept; once it is back, the questionnaire
-  goes on from where it was.
+  goes on from where it was. A message the assistant cannot answer gets the same answer as
+  ever: only its recording for the content team is lost.
 - A whole hand-off with a name, an e-mail, a phone number and health answers leaves none of
   them in either server's log above DEBUG, even when an answer fails.
 """
@@ -56,6 +57,21 @@ def test_a_crashed_action_server_is_said_and_the_answers_are_kept(own_stack, lan
     play(own_stack, sender, up_to_treatments(language)[3:], language)
     slots = own_stack.api("get", f"/conversations/{sender}/tracker").json()["slots"]
     assert slots["health_consent"] is True and slots["red_flags"] is False
+
+
+OUT_OF_SCOPE = {"fr": "c'est quoi la meilleure recette de tourtière", "en": "what's the best recipe for pancakes"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_without_the_action_server_an_unanswerable_message_gets_its_usual_answer(own_stack, language):
+    sender = f"quiet-{language}-{uuid.uuid4().hex[:8]}"
+    own_stack.stop_actions()
+    try:
+        replies = reply_names(own_stack, sender, OUT_OF_SCOPE[language])
+    finally:
+        own_stack.start_actions()
+
+    assert replies == [("utter_out_of_scope", language)]
 
 
 PERSONAL = {

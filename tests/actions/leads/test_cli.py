@@ -21,7 +21,7 @@ from actions.leads import spool
 from actions.leads.cli import main
 from actions.leads.database import get_engine
 from actions.leads.models import Lead
-from actions.leads.policy import RETENTION_DAYS
+from actions.leads.policy import RETENTION_DAYS, UNANSWERED_RETENTION_DAYS
 from actions.leads.settings import LeadSettings
 from actions.leads.submission import submit_lead
 from tests.support.leads import CONSENT_AT, make_submission, stored_leads, transcript
@@ -253,11 +253,18 @@ def test_purge_deletes_only_leads_past_retention(
     purged = run("purge")
     again = run("purge")
 
-    assert dry[:2] == (0, f"Would delete 1 lead(s): {marie} (dry run).\n")
+    assert dry[:2] == (
+        0,
+        f"Would delete 1 lead(s): {marie} (dry run).\n"
+        f"Would delete 0 unanswered question(s) older than {UNANSWERED_RETENTION_DAYS} days (dry run).\n",
+    )
     assert after_dry_run == [marie, jean]
-    assert purged[:2] == (0, f"Deleted 1 lead(s): {marie}.\n")
+    assert purged[:2] == (
+        0,
+        f"Deleted 1 lead(s): {marie}.\nDeleted 0 unanswered question(s) older than {UNANSWERED_RETENTION_DAYS} days.\n",
+    )
     assert [lead.id for lead in stored_leads(settings.database_url)] == [jean]
-    assert again[1] == f"No lead older than {RETENTION_DAYS} days.\n"
+    assert again[1].startswith(f"No lead older than {RETENTION_DAYS} days.\n")
 
 
 def test_drain_stores_spooled_submissions(run: Runner, settings: LeadSettings) -> None:

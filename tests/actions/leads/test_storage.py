@@ -20,7 +20,7 @@ from tests.support.leads import CONSENT_AT, make_submission, stored_leads, trans
 def _set_status(settings: LeadSettings, lead_id: int, status: str) -> None:
     with Session(get_engine(settings.database_url), future=True) as session, session.begin():
         repository = LeadRepository(session)
-        repository.set_status(repository.get(lead_id), status)
+        repository.set_status(repository.get(lead_id), status, "test")
 
 
 def test_a_new_person_creates_a_lead(settings: LeadSettings) -> None:
