@@ -8,6 +8,9 @@ from __future__ import annotations
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
+# Labels of stored values (``status_new``, ``channel_whatsapp``…): a value with no label is
+# shown as stored.
+_PREFIXES = {"status", "outcome", "callback", "channel", "lang", "answer", "value", "mark", "reply", "audit", "role"}
 
 # key: (French, English)
 LABELS: dict[str, tuple[str, str]] = {
@@ -243,12 +246,10 @@ def label(key: str, language: str, **values: object) -> str:
     """
     pair = LABELS.get(key)
     if pair is None:
-        return key.split("_", 1)[-1] if "_" in key and key.split("_", 1)[0] in _PREFIXES else key
+        prefix, _, value = key.partition("_")
+        return value if prefix in _PREFIXES and value else key
     text = pair[LANGUAGES.index(language) if language in LANGUAGES else 0]
     return text.format(**values) if values else text
-
-
-_PREFIXES = {"status", "outcome", "callback", "channel", "lang", "answer", "value", "mark", "reply", "audit", "role"}
 
 
 def chosen_language(value: str | None) -> str:

@@ -439,9 +439,21 @@ def _first_missing(repository: LeadRepository, *lead_ids: int) -> int | None:
 
 
 def _with_listing_leads(repository: LeadRepository, lead: Lead) -> dict[str, Any]:
-    """The lead's details, with the ids of the leads listing it as a possible duplicate."""
+    """The lead's details, with the ids of the leads listing it as a possible duplicate, and the
+    coordinators' status history and notes (from the console or ``status``)."""
     listing = repository.listing_as_duplicate({lead.id})
-    return {**lead.details(), "listed_as_possible_duplicate_by": [other.id for other in listing]}
+    return {
+        **lead.details(),
+        "listed_as_possible_duplicate_by": [other.id for other in listing],
+        "status_history": [
+            {"at": change.at.isoformat(), "author": change.author, "from": change.from_status, "to": change.to_status}
+            for change in repository.status_history(lead.id)
+        ],
+        "notes": [
+            {"at": note.created_at.isoformat(), "author": note.author, "text": note.text}
+            for note in repository.notes(lead.id)
+        ],
+    }
 
 
 def _confirm(question: str) -> bool:
@@ -490,6 +502,14 @@ def _readable(details: dict[str, Any]) -> str:
         f"  [{line['at'][:19].replace('T', ' ')}] {line['speaker']}: {_printable(line['text'])}"
         for line in details["transcript"]
     ]
+    history = [
+        f"  [{change['at'][:19].replace('T', ' ')}] {_printable(change['author'])}: {change['from']} -> {change['to']}"
+        for change in details["status_history"]
+    ]
+    notes = [
+        f"  [{note['at'][:19].replace('T', ' ')}] {_printable(note['author'])}: {_printable(note['text'])}"
+        for note in details["notes"]
+    ]
     return "\n".join(
         [
             f"Lead {details['id']}",
@@ -498,6 +518,10 @@ def _readable(details: dict[str, Any]) -> str:
             *(answers or ["  -"]),
             "Transcript:",
             *(transcript or ["  -"]),
+            "Status history:",
+            *(history or ["  -"]),
+            "Notes:",
+            *(notes or ["  -"]),
         ]
     )
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from actions.leads.models import Lead, LeadNote, LeadStatusChange
 from actions.leads.records import LeadSubmission
+from bot.text import fold
 
 # Stands for a character no database can store (NUL, unpaired surrogate).
 REPLACEMENT = "\ufffd"
@@ -66,6 +68,10 @@ class LeadRepository:
     def inbox(self, chosen: InboxFilter, limit: int = 200) -> list[Lead]:
         """The leads a coordinator asked for: ``new`` ones first, newest first within a status.
 
+        The search ignores case and accents in names and e-mails (« emilie » finds « Émilie »,
+        on SQLite too, whose ``lower()`` knows only ASCII) and spacing in phone numbers
+        (« 514 555-0123 » finds ``+15145550123``): it is applied to the filtered leads here.
+
         Args:
             chosen: The filters and the search.
             limit: At most this many leads.
@@ -86,17 +92,13 @@ class LeadRepository:
             query = query.where(Lead.created_at >= chosen.created_from)
         if chosen.created_before:
             query = query.where(Lead.created_at < chosen.created_before)
-        if chosen.search and chosen.search.strip():
-            pattern = f"%{_escape_like(chosen.search.strip().lower())}%"
-            query = query.where(
-                or_(*(func.lower(column).like(pattern, escape="\\") for column in (Lead.name, Lead.email, Lead.phone)))
-            )
         new_first = case((Lead.status == "new", 0), else_=1)
-        return list(
-            self.session.execute(
-                query.order_by(new_first, Lead.created_at.desc(), Lead.id.desc()).limit(limit)
-            ).scalars()
-        )
+        query = query.order_by(new_first, Lead.created_at.desc(), Lead.id.desc())
+        search = (chosen.search or "").strip()
+        if not search:
+            return list(self.session.execute(query.limit(limit)).scalars())
+        found = (lead for lead in self.session.execute(query).scalars() if _matches(lead, search))
+        return list(islice(found, limit))
 
     def channels(self) -> list[str]:
         """The channels leads came from, for the inbox's filter."""
@@ -323,9 +325,14 @@ class LeadRepository:
         lead.duplicate_ids = lead.duplicate_ids | sharing
 
 
-def _escape_like(text: str) -> str:
-    """``text`` with the LIKE wildcards taken literally (escape character ``\\``)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _matches(lead: Lead, search: str) -> bool:
+    """Whether the lead's name or e-mail holds ``search`` (case and accents aside), or its
+    phone number holds the digits of ``search``."""
+    wanted = fold(search)
+    if any(wanted in fold(text) for text in (lead.name, lead.email) if text):
+        return True
+    digits = "".join(char for char in search if char.isdigit())
+    return bool(digits) and bool(lead.phone) and digits in lead.phone
 
 
 def normalise_email(email: str) -> str:

@@ -7,13 +7,15 @@ idle session ends; coordinators never reach the administrators' pages.
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
 
-from actions.leads import staff
+from actions.leads import operations, staff
 from actions.leads.database import get_engine
 from actions.leads.service import store_submission
 from actions.leads.settings import LeadSettings
@@ -266,3 +268,32 @@ def _account_id(database_url: str, name: str) -> int:
 def _forget_failures(database_url: str) -> None:
     with Session(get_engine(database_url), future=True) as session, session.begin():
         staff.forget_failures(session, datetime.now(UTC) + timedelta(minutes=1))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_unknown_request_is_a_not_found_page_in_the_coordinators_language(
+    console: ConsoleServer, database_url: str, account_name: str, language: str
+) -> None:
+    add_account(database_url, account_name, "coordinator")
+    client = ConsoleClient(console.url)
+    client.log_in(account_name, language=language)
+
+    reply = client.get("/leads/999999")
+
+    assert reply.status_code == 404 and shown("error_not_found", language) in reply.text
+
+
+def test_the_console_export_is_the_command_lines_guarded_csv(
+    console: ConsoleServer, lead_store: dict[str, str]
+) -> None:
+    settings = LeadSettings.from_env(lead_store)
+    lead_id = store_submission(settings, make_submission(name="=HYPERLINK(1)", email="formula@example.org")).lead_id
+    admin = _signed_in(console, lead_store["SOS_DATABASE_URL"], "admin")
+
+    reply = admin.post("/leads/export", {"csrf": admin.csrf()})
+
+    assert reply.status_code == 200 and reply.headers["Content-Type"].startswith("text/csv")
+    assert reply.headers["Content-Disposition"].startswith('attachment; filename="leads-')
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(reply.content.decode("utf-8")))}
+    assert rows[str(lead_id)]["name"] == "'=HYPERLINK(1)"
+    assert list(rows[str(lead_id)]) == list(operations.EXPORT_FIELDS)

@@ -106,3 +106,22 @@ def test_a_coordinator_cannot_reach_the_admin_pages(
         page.goto(f"{console.url}{path}")
         expect(page.get_by_role("heading", level=1)).to_have_text("Restricted")
         expect(page.get_by_role("alert")).to_have_text("This page is for administrators only.")
+
+
+def test_the_header_switches_the_console_between_french_and_english(
+    console: ConsoleServer, database_url: str, account_name: str, new_page: Callable[..., Page]
+) -> None:
+    add_account(database_url, account_name, "coordinator")
+    page = new_page()
+    sign_in(page, console, account_name, PASSWORD, "fr")
+    page.get_by_role("link", name="Questions sans réponse").click()
+
+    page.get_by_role("button", name="English").click()
+
+    expect(page).to_have_url(re.compile(r"/unanswered$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Unanswered questions")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("link", name="Requests").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Call-back requests")
+    page.get_by_role("button", name="Français").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Demandes de rappel")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -129,14 +130,16 @@ def talk_to_the_widget(page: Page, served: Served, name: str) -> Patient:
     site = served.site
     email = unique(name.split()[0].lower())
     unanswered = f"zxcv qwerty asdfgh, écrivez à {email} ou au 514 555 0199"
+    received: list[str] = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: received.append(str(payload))))
     page.goto(site.url)
-    with page.expect_websocket() as opened:
-        page.locator(LAUNCHER).click()
+    page.locator(LAUNCHER).click()
     # A message typed before the server confirms the new session is sent as « resumed », and the
     # server drops it as a conversation it does not have (web/widget.js): wait for the session.
-    opened.value.wait_for_event(
-        "framereceived", predicate=lambda payload: "session_confirm" in str(payload), timeout=ANSWER_MS
-    )
+    deadline = time.monotonic() + ANSWER_MS / 1000
+    while not any("session_confirm" in payload for payload in received):
+        assert time.monotonic() < deadline, "the widget's session was never confirmed"
+        page.wait_for_timeout(100)
     for text, replies in (
         (unanswered, 1),
         ("je veux parler à quelqu'un", 2),

@@ -22,6 +22,7 @@ from actions.leads.cli import main
 from actions.leads.database import get_engine
 from actions.leads.models import Lead
 from actions.leads.policy import RETENTION_DAYS, UNANSWERED_RETENTION_DAYS
+from actions.leads.repository import LeadRepository
 from actions.leads.settings import LeadSettings
 from actions.leads.submission import submit_lead
 from tests.support.leads import CONSENT_AT, make_submission, stored_leads, transcript
@@ -474,3 +475,21 @@ def test_delete_by_email_removes_every_linked_lead(
     linked = ", ".join(str(lead_id) for lead_id in sorted(to_merge.values()))
     assert (code, out) == (0, f"Deleted lead(s) {linked} and 0 spooled file(s).\n")
     assert [lead.id for lead in stored_leads(settings.database_url)] == [other]
+
+
+def test_show_gives_the_status_history_and_the_notes(run: Runner, settings: LeadSettings) -> None:
+    lead_id = submit_lead(make_submission(), settings).lead_id
+    run("status", str(lead_id), "contacted")
+    with Session(get_engine(settings.database_url), future=True) as session, session.begin():
+        repository = LeadRepository(session)
+        repository.add_note(repository.get(lead_id), "claire", "Rappeler lundi\x1b[2J")
+
+    _, out, _ = run("show", str(lead_id))
+    details = json.loads(run("show", str(lead_id), "--json")[1])
+
+    assert [(change["author"], change["from"], change["to"]) for change in details["status_history"]] == [
+        ("sos-leads", "new", "contacted")
+    ]
+    assert [(note["author"], note["text"]) for note in details["notes"]] == [("claire", "Rappeler lundi\x1b[2J")]
+    assert "sos-leads: new -> contacted" in out
+    assert "claire: Rappeler lundi\ufffd[2J" in out

@@ -63,6 +63,9 @@ def test_the_inbox_shows_new_leads_first_newest_first(repository: LeadRepository
         (InboxFilter(search="tremblay"), [0]),
         (InboxFilter(search="100%_"), [2]),
         (InboxFilter(search="%"), [2]),
+        (InboxFilter(search="cote"), [1]),
+        (InboxFilter(search="ZOÉ"), [2]),
+        (InboxFilter(search="(514) 555-0123"), [1]),
         (InboxFilter(created_before=datetime(2000, 1, 1, tzinfo=UTC)), []),
     ],
 )
