@@ -73,7 +73,7 @@ def _report(
 
 
 def test_the_latency_target_is_judged_on_the_deployment_set_up_only():
-    rows = {name: (value, met) for name, value, met in verdicts(_report(0.95, 120.0, 500.0))}
+    rows = {name: (value, met) for name, value, met in verdicts(_report(0.98, 120.0, 500.0))}
     assert rows["REST p50 / p95, 10 clients, 2 processes + Redis (deployment)"] == ("100.0 / 120.0 ms", True)
     assert rows["REST p50 / p95, 10 clients, 1 process"][1] is None
     assert rows["  p95 of each 10-client run, 1 process"] == ("395, 400, 405 ms", None)
@@ -86,7 +86,7 @@ def test_the_latency_target_is_judged_on_the_deployment_set_up_only():
 
 
 def test_the_field_test_is_judged_per_kind_beside_the_stock_pipeline():
-    rows = {name: (value, met) for name, value, met in verdicts(_report(0.95, 120.0, 500.0, field_accuracy=0.9))}
+    rows = {name: (value, met) for name, value, met in verdicts(_report(0.98, 120.0, 500.0, field_accuracy=0.9))}
     assert rows["  fr long (7) (stock Rasa)"] == ("0.900 (0.500)", False)
     assert rows["  en story_only (7) (stock Rasa)"] == ("0.500 (0.500)", None)
     assert rows["  fr first-person acute red flags -> 911 first (stock Rasa)"] == ("1.000 (1.000)", True)
