@@ -49,8 +49,9 @@ def selected_answer(latest_message: dict[str, Any]) -> str | None:
 
 
 def shortened(text: str, limit: int = QUOTE_MAX_CHARACTERS) -> str:
-    """``text`` on one line, cut at a word boundary with « … » when longer than ``limit``."""
-    text = " ".join(text.split())
+    """``text`` on one line without its closing punctuation (it is quoted inside a question),
+    cut at a word boundary with « … » when longer than ``limit``."""
+    text = " ".join(text.split()).rstrip(" ?!.")
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + "…"

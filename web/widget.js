@@ -112,7 +112,7 @@
   }
 
   function newState(language) {
-    return { version: STATE_VERSION, sessionId: newSessionId(), language, open: false, messages: [] };
+    return { version: STATE_VERSION, sessionId: newSessionId(), language, open: false, messages: [], confirmed: false };
   }
 
   function isValidState(state) {
@@ -123,7 +123,8 @@
       LANGUAGES.includes(state.language) &&
       Array.isArray(state.messages) &&
       state.messages.every(isValidMessage) &&
-      (state.lost === undefined || typeof state.lost === "boolean")
+      (state.lost === undefined || typeof state.lost === "boolean") &&
+      (state.confirmed === undefined || typeof state.confirmed === "boolean")
     );
   }
 
@@ -464,9 +465,14 @@
     });
   }
 
-  /** Ask for the session; `resumed` tells the server there is a transcript to go on with. */
+  /**
+   * Ask for the session; `resumed` tells the server there is a conversation to go on with: one
+   * it confirmed before. A first message typed before the first confirmation is in the
+   * transcript already, but the server has never seen it: that session is new, not lost.
+   */
   function requestSession() {
-    socket.emit("session_request", { session_id: state.sessionId, resumed: state.messages.length > 0 });
+    const resumed = state.confirmed === undefined ? state.messages.length > 0 : state.confirmed;
+    socket.emit("session_request", { session_id: state.sessionId, resumed });
   }
 
   /**
@@ -491,8 +497,9 @@
   function onSessionConfirm(sessionId) {
     if (typeof sessionId === "string" && sessionId && sessionId !== state.sessionId) {
       state.sessionId = sessionId;
-      saveState();
     }
+    state.confirmed = true;
+    saveState();
     confirmed = true;
     clearNotice("reconnecting");
     flush();

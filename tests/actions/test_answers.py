@@ -82,7 +82,9 @@ def user(text: str, intent: str) -> dict:
 async def test_an_unread_follow_up_quotes_the_previous_question(first, follow_up):
     events = [user(first, "faq"), {"event": "bot", "text": "…"}, user(follow_up, "follow_up")]
     _, messages = await run(ActionClarifyFollowUp(), make_tracker(events=events))
-    assert [(m["response"], m.get("previous")) for m in messages] == [("utter_clarify_follow_up_previous", first)]
+    assert [(m["response"], m.get("previous")) for m in messages] == [
+        ("utter_clarify_follow_up_previous", first.rstrip("?"))
+    ]
 
 
 async def test_an_unread_follow_up_with_nothing_before_asks_for_the_whole_question():
@@ -94,4 +96,4 @@ async def test_an_unread_follow_up_with_nothing_before_asks_for_the_whole_questi
 def test_a_long_previous_question_is_shortened_at_a_word():
     quoted = shortened("mot " * 60, limit=20)
     assert quoted == "mot mot mot mot mot…"
-    assert shortened("  une   question\ncourte ") == "une question courte"
+    assert shortened("  une   question\ncourte? ") == "une question courte"

@@ -382,6 +382,25 @@ LOST_SAID = {
 }
 
 
+# Opens the widget and sends a message in one go, before the socket can connect: the first
+# message of a new conversation is in the transcript before the server confirms the session.
+OPEN_AND_SEND_JS = """text => {
+  document.querySelector('.sos-chat__launcher').click();
+  const input = document.querySelector('#sos-chat-input');
+  input.value = text;
+  input.form.requestSubmit();
+}"""
+
+
+def test_a_first_message_sent_before_the_session_is_confirmed_is_answered(stack, site, new_page):
+    page = new_page()
+    page.goto(site.url)
+    page.evaluate(OPEN_AND_SEND_JS, "bonjour")
+    expect(page.locator(USER).last).to_have_text(re.compile("bonjour"))
+    expect_answers(page, 0, ["utter_greet"], "fr")
+    expect(page.locator(LOST)).to_have_count(0)
+
+
 def test_after_a_server_restart_the_lost_conversation_is_said_and_started_again(
     restarted_stack, restarted_sites, new_page
 ):
