@@ -75,6 +75,9 @@ def train_stock(project: Path = PROJECT) -> Path:
 def train(project: Path = PROJECT) -> Path:
     """Train a model unless one for the current inputs exists; return its path."""
     target = current_model_path(project)
+    if target.exists():
+        print(f"Model up to date, training skipped: {target.relative_to(project)}")
+        return target
     # One training at a time: a second caller (another test session) waits, then finds the model.
     with (project / "models" / ".training.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
