@@ -344,12 +344,16 @@ def detected_language(text: str) -> str | None:
         threshold = _SHORT_MESSAGE_CONFIDENCE
     if best.value >= threshold:
         return "fr" if best.language == Language.FRENCH else "en"
-    if not by_grammar and not known and not a_name and len(message_words) >= _KEYWORDS_MIN_WORDS:
+    keywords = _KEYWORDS_MIN_WORDS <= len(message_words) <= _KEYWORDS_MAX_WORDS and not _CODE.search(text)
+    if not by_grammar and not known and not a_name and keywords:
         return _dictionary_vote(text)
     return None
 
 
 _KEYWORDS_MIN_WORDS = 2
+_KEYWORDS_MAX_WORDS = 5
+# Markup or code typed into a field (« <b>Robert</b>'); DROP TABLE ») is no language's keywords.
+_CODE = re.compile(r"[<>{};=]|--")
 _DICTIONARY_SHARE = 0.6
 _DICTIONARY_MARGIN = 0.3
 

@@ -34,6 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
 
+from bot.message_shape import asks
 from bot.text import fold, word_spans
 
 VOCABULARY_FILE = "vocabulary.json"
@@ -127,7 +128,8 @@ class TopicCoverage(GraphComponent):
     ``intents`` and that holds an unknown word gets the intent ``not_in_documents`` and an
     ``unknown_topic`` entity with the word(s), unless it is a FAQ whose answer the selector is
     sure of (``max_answer_confidence``): a sure answer is not overruled by one odd word, but
-    it is by a doctor the documents do not name (« Dr Roussel »). A fallback whose likeliest
+    it is by a doctor the documents do not name (« Dr Roussel »). A fallback that asks nothing
+    (« zxcv qwerty », a name typed out of place) stays a fallback. A fallback whose likeliest
     intent was a FAQ or ``not_in_documents`` also becomes ``not_in_documents``, without a
     topic (the answer was not found, and the reply says so), unless the FAQ's answer is sure:
     then it is that FAQ.
@@ -210,11 +212,14 @@ class TopicCoverage(GraphComponent):
             text = message.get(TEXT) or ""
             unknown = self.vocabulary.unknown_words(text, int(self.config["min_word_length"]))
             doctors = named_doctors(text, unknown)
+            if intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and not asks(text):
+                # Not a question (« zxcv qwerty », a name typed out of place): not understood.
+                continue
             if doctors:
                 self._mark(message, text, doctors[:TOPIC_WORDS])
             elif unknown and not self._sure_answer(message, intent):
                 self._mark(message, text, unknown[:TOPIC_WORDS])
-            elif intent == DEFAULT_NLU_FALLBACK_INTENT_NAME:
+            elif intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and asks(text):
                 self._read_fallback(message, text)
         return messages
 

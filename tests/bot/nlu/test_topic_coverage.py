@@ -181,3 +181,12 @@ def test_a_fallback_between_not_in_the_documents_and_a_faq_is_not_in_the_documen
     )
     (processed,) = coverage.process([message])
     assert processed.get("intent")["name"] == "not_in_documents"
+
+
+@pytest.mark.parametrize("text", ["zxcv qwerty asdfgh, écrivez à a@b.ca", "Joy Hello"])
+def test_a_fallback_that_asks_nothing_stays_a_fallback(coverage, text):
+    message = parsed(text, "nlu_fallback")
+    message.set("intent_ranking", [{"name": "nlu_fallback"}, {"name": "faq"}], add_to_output=True)
+    (processed,) = coverage.process([message])
+    assert processed.get("intent")["name"] == "nlu_fallback"
+    assert topic(processed) is None
