@@ -43,7 +43,8 @@ CORRECTION_TARGET_SLOT = "correction_target"
 DIGRESSION_INTENTS = frozenset({"faq", "emergency", "medical_advice", "cancel", "correct", "switch_language"})
 # Digressions that win even over a message that also reads as an answer (« non, annuler »).
 STOPPING_INTENTS = frozenset({"emergency", "cancel", "correct"})
-# A message the model could not read: a name-like one is confirmed before it is kept.
+# A message the model could not read: a name-like one holding a greeting (« Joy Hello ») is
+# confirmed before it is kept, as if the model had read the greeting.
 FALLBACK_INTENT = "nlu_fallback"
 # An open answer (a name) this long is more likely a question asked in passing.
 MAX_NAME_WORDS = 5
@@ -239,7 +240,8 @@ class QuestionnaireValidation(FormValidationAction, ABC):
             intent in STOPPING_INTENTS or "?" in text or (question.open_answer and len(words(text)) > MAX_NAME_WORDS)
         ):
             return []
-        if question.open_answer and (intent in CHAT_INTENTS or intent == FALLBACK_INTENT):
+        unread_greeting = intent == FALLBACK_INTENT and answers.holds_a_greeting(text)
+        if question.open_answer and (intent in CHAT_INTENTS or unread_greeting):
             doubtful = question.parse(text) if looks_like_an_answer_with_common_words(text) else None
             if question.confirm_slot and isinstance(doubtful, str):
                 return [SlotSet(question.confirm_slot, doubtful)]

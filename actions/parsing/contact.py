@@ -113,6 +113,11 @@ def clean_name(text: str) -> str | None:
 
 
 @cache
+def holds_a_greeting(text: str) -> bool:
+    """Whether ``text`` holds a greeting of ``words/name.yml`` as a word (« Joy Hello »)."""
+    return bool(set(words(text)) & {fold(greeting) for greeting in word_list("name/greetings")})
+
+
 def _lead_in() -> re.Pattern[str]:
     """The greeting and the lead-in that may open a message before the name, longest first."""
     greetings = "|".join(sorted(map(_phrase_pattern, word_list("name/greetings")), key=len, reverse=True))

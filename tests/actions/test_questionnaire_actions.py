@@ -235,7 +235,7 @@ NAMES_WITH_COMMON_WORDS = [
     ("Hilaire Salut", "greet"),
     ("Joy Hello", "greet"),
     ("Grace Thanks", "thank"),
-    # The model could not read it: a name-like answer is confirmed too.
+    # The model could not read it, but it holds a greeting: confirmed too.
     ("Joy Hello", "nlu_fallback"),
     ("Claude Bonjour", "nlu_fallback"),
 ]
@@ -558,3 +558,10 @@ async def test_a_question_asked_instead_of_a_name_is_answered_first(text):
     slots = {"health_consent": True, "callback_wanted": True}
     _, events = await run(ValidateContactForm(), form_turn("contact_form", "contact_name", text, "faq", slots))
     assert "contact_name" not in slot_events(events)
+
+
+@pytest.mark.parametrize("name", ["Ana Lopez", "Marie-Ève Tremblay"])
+async def test_an_unread_plain_name_is_kept_without_confirmation(name):
+    slots = {"health_consent": True, "callback_wanted": True}
+    _, events = await run(ValidateContactForm(), form_turn("contact_form", "contact_name", name, "nlu_fallback", slots))
+    assert slot_events(events).get("contact_name") == name
