@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -326,13 +327,19 @@ class LeadRepository:
 
 
 def _matches(lead: Lead, search: str) -> bool:
-    """Whether the lead's name or e-mail holds ``search`` (case and accents aside), or its
-    phone number holds the digits of ``search``."""
+    """Whether the lead's name or e-mail holds ``search`` (case and accents aside), or, for a
+    search written as a phone number (digits, spaces, « + - . ( ) »), its phone holds the digits.
+    The digits of an e-mail address (« emilie-6557@… ») are no phone number."""
     wanted = fold(search)
     if any(wanted in fold(text) for text in (lead.name, lead.email) if text):
         return True
+    if not _PHONE_SEARCH.fullmatch(search.strip()):
+        return False
     digits = "".join(char for char in search if char.isdigit())
     return bool(digits) and bool(lead.phone) and digits in lead.phone
+
+
+_PHONE_SEARCH = re.compile(r"[\d\s+().-]+")
 
 
 def normalise_email(email: str) -> str:

@@ -66,6 +66,8 @@ def test_the_inbox_shows_new_leads_first_newest_first(repository: LeadRepository
         (InboxFilter(search="cote"), [1]),
         (InboxFilter(search="ZOÉ"), [2]),
         (InboxFilter(search="(514) 555-0123"), [1]),
+        # The digits of an e-mail address are no phone number.
+        (InboxFilter(search="nobody-5550@exemple.ca"), []),
         (InboxFilter(created_before=datetime(2000, 1, 1, tzinfo=UTC)), []),
     ],
 )
