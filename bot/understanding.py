@@ -140,6 +140,7 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     Returns:
         The parse data to act on, with an ``understanding`` entry naming the reading kept.
     """
+    parse = _once_per_text(parse)
     whole = await parse(text)
     if text.startswith("/") or intent_of(whole) in FINAL_INTENTS - {MENTION} or (tracker and tracker.active_loop_name):
         return whole
@@ -185,6 +186,19 @@ def _answered_before(combined: dict[str, Any], earlier: str) -> dict[str, Any]:
         "full_retrieval_intent_name": selection["response"]["intent_response_key"],
     }
     return {**combined, INTENT: intent, "entities": entities}
+
+
+def _once_per_text(parse: Parse) -> Parse:
+    """``parse``, run at most once per text of this message (the question of a long message is
+    also among the sentences read for a request)."""
+    parsed: dict[str, dict[str, Any]] = {}
+
+    async def parse_once(text: str) -> dict[str, Any]:
+        if text not in parsed:
+            parsed[text] = await parse(text)
+        return parsed[text]
+
+    return parse_once
 
 
 def _better_with_context(alone: dict[str, Any], combined: dict[str, Any], elliptic: bool) -> bool:
