@@ -10,19 +10,22 @@ from tools import field
 from tools.content import response_text
 
 
-def test_both_halves_are_there_with_every_kind_in_both_languages():
+def test_every_set_is_there_with_every_kind_in_both_languages():
     for half in field.HALVES:
         cases = field.cases(half)
-        assert len(cases) >= 200
+        assert len(cases) >= 150
         kinds = {(case["language"], case["kind"]) for case in cases}
-        assert {kind for _, kind in kinds} >= {"long", "followup", "short", "code_switched", "unanswerable"}
+        every_kind = {"long", "followup", "short", "unanswerable", "medication", "red_flag_acute", "red_flag_mention"}
+        if half != "dev2":  # the second development set holds the weakest kinds only
+            every_kind |= {"code_switched", "opening_eligibility", "opening_handoff"}
+        assert {kind for _, kind in kinds} >= every_kind
         assert {language for language, _ in kinds} == {"fr", "en"}
         assert all(field.expected_replies(case) for case in cases)
 
 
-def test_the_halves_share_no_case():
-    ids = [{case["id"] for case in field.cases(half)} for half in field.HALVES]
-    assert not ids[0] & ids[1]
+def test_the_sets_share_no_case():
+    ids = [case["id"] for half in field.HALVES for case in field.cases(half)]
+    assert len(ids) == len(set(ids))
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
