@@ -42,6 +42,7 @@ _BLADDER_BOWEL = _any(
     r"\bpissed myself",
     r"\bwet (?:my|the) (?:pants|bed)",
     r"\bpiss",
+    r"\bmouill\w* (?:ma|mon|mes|le|la|les) (?:jaquette|pantalons?|culottes?|lit|pyjama|draps|linge|robe de chambre)",
 )
 _LOSS_OF_CONTROL = _any(
     r"control",
@@ -68,6 +69,10 @@ _LOSS_OF_CONTROL = _any(
     r"\blosing\b",
     r"\baccident",
     r"\bno longer\b",
+    r"\b(?:misere|difficulte|de la peine|du mal) a (?:uriner|pisser|faire pipi|aller a la selle)",
+    r"\b(?:trouble|difficulty|struggling|hard time) (?:peeing|urinating|passing urine)",
+    r"\bsans m'en (?:rendre compte|apercevoir)",
+    r"\bwithout (?:noticing|realizing|feeling it)",
 )
 _INCONTINENCE = _any(
     r"\bincontinen",
@@ -75,13 +80,16 @@ _INCONTINENCE = _any(
     r"\bpeed (?:myself|my pants)",
     r"\bpissed myself",
     r"\bfait pipi dans (?:mes|mon) ",
+    r"\bmouill\w* (?:ma|mon|mes) (?:jaquette|pantalons?|culottes?|lit|pyjama|draps|linge) sans",
+    r"\b(?:chie|fait caca|fait) dans (?:mes|ses|mon|son) (?:culottes|pantalons?|shorts?|froc)",
+    r"\bhad an accident\b.{0,60}(?:didn'?t feel|without feeling|couldn'?t hold|didn'?t notice|coming)",
     r"\bqueue de cheval",
     r"\bcauda equina",
 )
 _NUMB = _any(
     r"engourdi",
     r"insensib",
-    r"\bsens (?:pu|plus|rien|pas)\b",
+    r"\bj?sens (?:pu|plus|rien|pas)\b",
     r"\bsensation",
     r"fourmill",
     r"\bgele\b",
@@ -113,6 +121,9 @@ _SADDLE = _any(
     r"\binner thighs",
     r"\bdown there\b",
     r"\bla en bas\b",
+    r"\bm'essui",
+    r"\bwhen i wipe",
+    r"\bwiping\b",
 )
 _LEGS = _any(r"\bjambes?\b", r"\bpieds?\b", r"\bcuisses?\b", r"\blegs?\b", r"\bfoot\b", r"\bfeet\b")
 _WEAKNESS_WORSENING = _any(
@@ -126,7 +137,12 @@ _WEAKNESS_WORSENING = _any(
     r"\bgiv(?:e|es|ing) (?:out|way)",
     r"\bgave (?:out|way)",
     r"\bcollaps",
-    r"\bcan'?t walk",
+    r"\bcan'?t (?:hardly |barely |really )?walk",
+    r"\b(?:barely|hardly) (?:walk|stand)",
+    r"\bjambes? (?:toutes? )?molles?",
+    r"\b(?:sens|sent|sentent|jsens) (?:pu|plus|rien|pas) (?:mes|ses|sa|ma|les|leurs) jambes?",
+    r"\bcan'?t feel (?:my|his|her|their|the) legs?",
+    r"\b(?:jambes?|legs?) (?:ne me )?(?:portent|tiennent) (?:plus|pu)",
     r"\bcannot walk",
     r"\bunable to walk",
     r"\bfoot drop",
@@ -182,11 +198,13 @@ _MAJOR_TRAUMA = _any(
     r"\baccident (?:de|d'|en) (?:char|auto|voiture|moto|vtt|ski|velo|camion|la route)",
     r"\baccident d'auto",
     r"\bface a face",
-    r"\bfrappe par",
+    r"\bfrappe\w* par",
+    r"\bm'a percute",
+    r"\bpercutee? (?:par|de plein fouet)",
     r"\bchute (?:de|d'une|du haut)",
     r"\btombe (?:de|d'une|du haut|en bas)",
     r"\btomb\w* (?:dans l'escalier|dans les marches|en bas|sur le dos|sur les fesses|sur la glace|d'un|d'une|du)",
-    r"\bje viens de tomber",
+    r"\b(?:je viens|vient|viennent) de tomber",
     r"\bfractur",
     r"\bglisse\w* (?:sur|dans)",
     r"\btraumatisme",
@@ -207,6 +225,19 @@ _MAJOR_TRAUMA = _any(
     r"\brear.?ended",
     r"\bhead.?on",
 )
+_BOTH_LEGS = _any(r"\b(?:both|my two) legs\b", r"\b(?:les|mes) deux jambes\b")
+_NIGHT_PAIN_OR_WEIGHT_LOSS = _any(
+    r"\b(?:pain|hurts?) (?:at|during the) night",
+    r"\bnight (?:pain|time pain)",
+    r"\bcan'?t (?:lie|sleep|lay) down",
+    r"\bdouleurs? (?:la |de |pendant la )nuit",
+    r"\bla nuit.{0,30}(?:insupportable|intenable|endurable)",
+    r"\b(?:lost|losing) (?:about |around |nearly |almost )?\d+ ?(?:lb|lbs|pounds|kg|kilos?)",
+    r"\bweight loss",
+    r"\b(?:perdu|maigri de) (?:environ |autour de |presque )?\d+ ?(?:lb|lbs|livres|kg|kilos?)",
+    r"\bperte de poids",
+    r"\bmaigri",
+)
 _CANCER = _any(
     r"\bcancer",
     r"\btumeur",
@@ -226,6 +257,8 @@ _RED_FLAGS: dict[str, tuple[re.Pattern[str], ...]] = {
     "fever": (_FEVER, _BACK),
     "trauma": (_MAJOR_TRAUMA, _BACK_ONLY),
     "cancer": (_CANCER, _BACK_ONLY),
+    "cancer_signs": (_CANCER, _NIGHT_PAIN_OR_WEIGHT_LOSS),
+    "both_legs_numb": (_BOTH_LEGS, _NUMB),
 }
 
 _MEDICATION = (
@@ -235,7 +268,10 @@ _MEDICATION = (
     r"|supplements?|vitamines?|vitamins?|cannabis|cbd|pot\b|somniferes?|sleeping pills?|patch\w*"
     r"|gabapentin\w*|pregabalin\w*|opio\w*|morphine|dilaudid|oxy\w*|celebrex|naproxen\w*"
     r"|ibuprof\w*|acetaminoph\w*|cortisone|prednison\w*|relaxants?|anti.?inflammatoires?"
-    r"|anti.?inflammator\w*|painkillers?|antidouleurs?)"
+    r"|anti.?inflammator\w*|painkillers?|antidouleurs?|ativan|lorazepam|xanax|valium|clonazepam|rivotril"
+    r"|benzo\w*|anxiolytiques?|hydromorph\w*|percocet|codeine|tramadol|fentanyl|methadone|suboxone"
+    r"|weed|gumm(?:y|ies)|edibles?|joints?|bieres?|beers?|alcool|alcohol|booze|vin|wine|calcium|magnesium"
+    r"|omega|glucosamine|cigarettes?|clopes?|nicotine|pompes?|inhalers?|puffers?)"
 )
 _SURGERY = r"(?:operation|chirurgie|intervention|fusion|arthrodese|surgery|operated|disc replacement|prothese)"
 _IMAGING = r"(?:irm|mri|scan|scanner|ct|radiographie|x-?rays?|imagerie|imaging|resultats|results|rapport)"
@@ -256,7 +292,8 @@ _MEDICAL_ADVICE = _any(
     r"\bcombien (?:de |d'?\s?)" + _MEDICATION,
     r"\bhow (?:many|much) " + _MEDICATION,
     r"\b(?:arret\w*|cesse\w*|diminu\w*|augment\w*|doubl\w*|sevr\w*|stop\w*|quit\w*|reduc\w*"
-    r"|increas\w*|wean\w*|chang\w*|continu\w*|keep\w*|garder|skip\w*|prendre|take|taking)\b"
+    r"|increas\w*|wean\w*|chang\w*|continu\w*|keep\w*|garder|skip\w*|prendre|take|taking|start\w*"
+    r"|commencer|bring\w*|apporter|amener|trainer|use|using|utiliser|mix\w*|melanger|jprends?|jarrete)\b"
     r"(?:\s+[\w']+){0,4}?\s+" + _MEDICATION,
     r"\b(?:je prends|i take|i'm taking|im taking|i am taking|i'm on|im on|i am on|je suis sous|je suis sur)\b.{0,80}"
     r"(?:\?|est-ce|can i|should i|do i|dois|peux|devrais|ok\b|correct|safe|gotta|have to)",
@@ -268,6 +305,19 @@ _MEDICAL_ADVICE = _any(
     r"\b(?:combien de temps|how long|how many (?:days|weeks))\b.{0,40}\b(?:arreter|cesser|stop|quit)\b.{0,20}"
     r"\b(?:fumer|smoking|boire|drinking|alcool|alcohol|vapot\w*|vaping)",
     r"\b(?:should|must|do|can) i (?:stop|quit|cut|keep) (?:smoking|drinking|vaping)",
+    # A medication of the person's, then a question about what they may do with it.
+    r"\b" + _MEDICATION + r"\b.{0,90}\b(?:can i|should i|do i|must i|ok to|okay to|is it ok to|safe to|gotta"
+    r"|have to|est-ce que je (?:peux|dois)|je peux|jpeux|je dois|faut[- ]tu|faut-il que je|puis-je|dois-je"
+    r"|devrais-je|vais-tu|pouvoir)\s(?:\w+ ){0,3}?(?:keep|continue|take|stop|quit|bring|use|mix|drink|have (?:a|some|one|it|them)|double"
+    r"|increase|up it|doubler"
+    r"|prendre|en prendre|arreter|jarrete|continuer|garder|apporter|boire|monter|augmenter|doing (?:that|it))\b",
+    r"\b" + _MEDICATION + r"\b.{0,90}\b(?:or nah|gotta quit|have to quit)\b",
+    r"\bje (?:la|le|les|l')\s?prends\b.{0,80}\?",
+    r"\b(?:can i|should i|do i|must i|ok to|okay to|is it ok to|safe to|est-ce que je peux|je peux-tu|jpeux tu"
+    r"|puis-je|dois-je|devrais-je|pouvoir) (?:\w+ ){0,3}(?:prendre|take|bring|apporter|use|utiliser|boire|drink"
+    r"|start|commencer|mix|melanger)\b(?:\s+[\w']+){0,4}?\s+" + _MEDICATION,
+    r"\b(?:quit|stop|arreter|cesser)\b.{0,40}\bbefore\b.{0,30}\b(?:surgery|operation|op)\b",
+    r"\b(?:je fume|i smoke|i'm a smoker|je bois|i drink)\b.{0,120}(?:\?|quit|stop|arret|cesser)",
     r"\b(?:je dois|dois-je|devrais-je|faut-il que j|est-ce que je dois|est-ce que je devrais|je devrais-tu|je dois-tu)"
     r" (?:arreter|cesser) (?:de )?(?:fumer|boire|vapoter)",
 )
@@ -283,14 +333,20 @@ _SOMEONE_ELSE = _any(
     r"|grandmother|grandma|grandpa|in-laws?|father-in-law|mother-in-law|brother-in-law|sister-in-law)\b",
     r"\b(?:quelqu'un|quelqu'une|une personne|des gens|certaines personnes|certains patients|d'autres patients"
     r"|someone|somebody|a friend|people|some patients|other patients|a patient|un patient|une patiente)\b",
+    r"\b(?:my|his|her|our) (?:buddy|pal|mate|guy|roommate|neighbou?r)\b",
+    r"\b(?:mom|dad|mum)\b",
 )
 _PAST = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many) (?:years?|months?) ago",
     r"\b(?:en|in) (?:19|20)\d\d\b",
-    r"\b(?:l'an passe|l'an dernier|l'annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
+    r"\b(?:l'an passe|l'an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
     r"\b(?:c'est (?:passe|fini|regle|parti)|ca (?:s'est|a) (?:regle|passe)|(?:went|gone) away|resolved"
     r"|(?:all )?cleared up|since recovered|fully recovered|gueri|guerie|it's over|is over|no longer)\b",
+    r"\b(?:last (?:yr|month|spring|summer|fall|autumn|winter)|le mois (?:passe|dernier)"
+    r"|l'(?:ete|hiver|automne|printemps) (?:passe|dernier)"
+    r"|back to normal|revenu a la normale|c'etait (?:la grippe|un virus|une grippe)|it was (?:the )?flu)\b",
+    r"\b(?:\d+|a|one|two|three|a few|several) yrs? ago\b",
 )
 _FEARED = _any(
     r"\b(?:peur|crain\w*|inquiet\w*|inquiete|angoiss\w*|terrifi\w*|panique\w*|stress\w*|risque\w*|danger\w*"
@@ -300,6 +356,8 @@ _FEARED = _any(
     r"\b(?:afraid|scared|terrified|worried|worry|worries|fear\w*|nervous|anxious|risks?|chances?|what if|in case"
     r"|(?:could|can|might|will|would) (?:it|that|this) happen|happen to me|is (?:it|that) (?:common|possible)"
     r"|what (?:do|should) (?:i|we|you) do if|what happens if|possible to (?:lose|get|have)|side effects?)\b",
+    r"\b(?:if i ever|if (?:it|that|this) ever|never happened|has never|have never|jamais arrive|n'est jamais"
+    r"|si (?:je perds|jperds?|j'perds?)|if i (?:lose|get|end up)|si (?:je me|jme|je) fai[st] oper\w*)\b",
 )
 _NEGATED = _any(
     r"\b(?:pas de|pas d'|aucun|aucune|jamais eu|ni |sans aucun\w*|pas (?:eu|vraiment) de|rien de)"
@@ -309,6 +367,7 @@ _NEGATED = _any(
     r" (?:\w+ ){0,2}(?:problems?|issues?|trouble|numbness|numb|loss|fever|weakness|leaks?|incontinence|symptoms?"
     r"|signs?|accident|bladder|bowel|tingling|cancer)",
     r"\b(?:not|isn't|aren't|no) (?:numb|losing|leaking|weak|feverish)\b",
+    r"\bpas d'?\s?(?:engourdi|fievre|faiblesse|fuite|incontinen|perte)",
 )
 # Words of suddenness or of the day say « now » only when no date places the story in the past
 # (« il y a deux ans ses jambes ont lâché soudainement »).
@@ -319,9 +378,14 @@ _DATED = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many) (?:years?|months?) ago",
     r"\b(?:en|in) (?:19|20)\d\d\b",
-    r"\b(?:l'an passe|l'an dernier|l'annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
+    r"\b(?:l'an passe|l'an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
 )
 _NOW = _any(
+    r"\b(?:depuis|since) (?:a matin|a soir|le souper|le diner|le dejeuner|midi|supper|dinner|lunch|noon|breakfast)\b",
+    r"\b(?:il|elle|ils|elles) (?:vient|viennent) de\b",
+    r"\b(?:he|she|they) (?:just|has just|have just)\b",
+    r"\bjust (?:slipped|fell|collapsed|had an accident|lost)\b",
+    r"\bvien(?:t|nent) de (?:tomber|glisser|perdre|s'effondrer)\b",
     r"\bdepuis (?:ce matin|hier|cette nuit|tantot|tout a l'heure|quelques heures|\d+ ?h|\d+ heures|une heure|ce soir)",
     r"\b(?:en ce moment|la, la|ce matin|cette nuit|ce soir"
     r"|right now|at the moment|this morning|tonight|last night|since yesterday|since this morning"
@@ -338,7 +402,7 @@ _RED_FLAG_CONCEPT = _any(
     r"\bincontinen",
     r"\bqueue de cheval",
     r"\bcauda equina",
-    r"\bengourdi",
+    r"engourdi",
     r"\bparalys",
     r"\bparaly",
     r"\bfievre",
@@ -350,11 +414,23 @@ _RED_FLAG_CONCEPT = _any(
     r"\bfever",
     r"\bleg weakness",
     r"\bweak legs",
-    r"\bweakness in (?:my|his|her|the) legs",
+    r"\bweakness in (?:my|his|her|the|one|a) legs?",
     r"\bsaddle",
+    r"\bcauda equina",
+    r"\bpisse\w* dessus",
+    r"\b(?:pissed|wet|peed) (?:myself|himself|herself|themselves)",
+    r"\bperdu (?:la |sa |de la )?force",
+    r"\bforce dans (?:une|la|sa|ma|les|ses|mes) jambes?",
+    r"\blost (?:the )?strength",
+    r"\bsensibilite",
+    r"\bnerve damage",
+    r"\bdommages? aux nerfs",
+    r"\blesions? nerveuses?",
+    r"\btumou?r",
+    r"\btumeur",
 )
 # A history of cancer with new back pain is the red flag itself: the past does not set it aside.
-_PAST_IS_THE_FLAG = {"cancer"}
+_PAST_IS_THE_FLAG = {"cancer", "cancer_signs"}
 
 
 def _placed_away(folded: str) -> bool:

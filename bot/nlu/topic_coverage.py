@@ -10,7 +10,11 @@ the training questions of every intent except those that are about unknown thing
 (``out_of_scope``, ``not_in_documents``), with its French and English lemmas (simplemma). At
 inference, a word is unknown when it is not a stop word (spaCy's French and English lists), is
 long enough to carry a topic, and neither it, nor its lemmas, nor a word one or two typos away
-(rapidfuzz, OSA distance) is in the vocabulary.
+(rapidfuzz, OSA distance) is in the vocabulary. Quebec chat writing glues an elided pronoun or
+article to its word (« jperd », « lopé », « dengourdissement »): such a word is known when the
+word after the letter is. In a message of several sentences, only the sentences that ask name
+the topic: the story before a question is context, and its words (« Winnipeg », « faque »)
+are not what the person asks about.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
 
-from bot.message_shape import asks
+from bot.message_shape import asks, sentences
 from bot.text import fold, word_spans
 
 VOCABULARY_FILE = "vocabulary.json"
@@ -45,6 +49,10 @@ TOPIC_ENTITY = "unknown_topic"
 TOPIC_WORDS = 2
 # An acronym this long is a topic (« SAAQ », "WCB"), though shorter than other topic words.
 ACRONYM_LENGTH = 3
+# Letters of an elided word (« j' », « l' », « d' »…) that chat writing glues to the next word,
+# and the shortest word that may follow them.
+_GLUED_ELISIONS = frozenset("jldmtsnc")
+_GLUED_WORD_LENGTH = 3
 _DOCTOR = r"Dr|Dre|Docteur|Docteure|Doctor|Doc|Pr|Professeur|Professor"
 
 
@@ -80,6 +88,8 @@ class Vocabulary:
     def of_texts(cls, texts: list[str]) -> Vocabulary:
         """The vocabulary of ``texts``: their words, folded, and the words' lemmas."""
         written = {match.group() for text in texts for match in _WRITTEN_WORD.finditer(text)}
+        # « l'opé » teaches « opé » too.
+        written |= {re.split(r"['’]", word, maxsplit=1)[1] for word in written if re.search(r"['’]", word)}
         known = {fold(word) for word in written}
         for word in written:
             known |= lemmas(word)
@@ -92,10 +102,19 @@ class Vocabulary:
             return True
         if lemmas(written or word) & self.known:
             return True
+        if self._glued_elision(word, written):
+            return True
         typos = allowed_typos(word)
         if typos == 0:
             return False
         return process.extractOne(word, self._content_words, scorer=OSA.distance, score_cutoff=typos) is not None
+
+    def _glued_elision(self, word: str, written: str | None) -> bool:
+        """Whether ``word`` is a known word with an elided letter glued before it (« jperd »)."""
+        rest = word[1:]
+        if word[0] not in _GLUED_ELISIONS or len(rest) < _GLUED_WORD_LENGTH:
+            return False
+        return rest in self.known or bool(lemmas((written or word)[1:]) & self.known)
 
     def unknown_words(self, text: str, min_length: int) -> list[str]:
         """The words of ``text`` the assistant does not know, as written, first ones first.
@@ -118,6 +137,15 @@ def named_doctors(text: str, unknown: list[str]) -> list[str]:
     return [
         word for word in unknown if re.search(rf"\b(?:{_DOCTOR})\.?\s+(?:[A-ZÀ-Ý][\w-]*\s+)?{re.escape(word)}\b", text)
     ]
+
+
+def asked_part(text: str) -> str:
+    """The sentences of ``text`` that ask, when it also holds others; else the whole text."""
+    found = sentences(text)
+    asking = [sentence for sentence in found if asks(sentence)]
+    if len(found) < 2 or not asking:
+        return text
+    return " ".join(asking)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -210,7 +238,7 @@ class TopicCoverage(GraphComponent):
             if intent not in self.config["intents"]:
                 continue
             text = message.get(TEXT) or ""
-            unknown = self.vocabulary.unknown_words(text, int(self.config["min_word_length"]))
+            unknown = self.vocabulary.unknown_words(asked_part(text), int(self.config["min_word_length"]))
             doctors = named_doctors(text, unknown)
             if intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and not asks(text):
                 # Not a question (« zxcv qwerty », a name typed out of place): not understood.

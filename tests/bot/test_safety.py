@@ -180,3 +180,85 @@ def test_suddenness_in_a_dated_past_story_is_not_now(text):
 )
 def test_a_sign_named_away_from_the_person_is_a_mention(text):
     assert assess(text) == SafetyFinding("red_flag_mention", "sign_named")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("depuis à matin j'ai mouillé mon pantalon sans m'en rendre compte", "bladder_bowel"),
+        ("I had an accident this morning, I didn't feel it coming at all, my back is killing me", "incontinence"),
+        ("j'ai de la misère à uriner depuis une heure pis mal au dos", "bladder_bowel"),
+        ("trouble peeing since this morning and my back hurts", "bladder_bowel"),
+        ("je sens plus rien quand je m'essuie aux toilettes", "saddle_numbness"),
+        ("I can't feel anything when I wipe", "saddle_numbness"),
+        ("mes deux jambes sont toutes molles, j'arrive pas à marcher", "leg_weakness"),
+        ("my legs are weak, I can barely walk to the bathroom", "leg_weakness"),
+        ("les deux jambes engourdies depuis le souper", "both_legs_numb"),
+        ("both legs went numb since supper", "both_legs_numb"),
+        ("une auto m'a percutée hier soir, j'ai mal au cou", "trauma"),
+        ("I had breast cancer and now I've lost 15 lb without trying", "cancer_signs"),
+        ("j'ai eu un cancer et la douleur la nuit est insupportable", "cancer_signs"),
+    ],
+)
+def test_more_ways_of_telling_a_red_flag_are_found(text, flag):
+    assert find_red_flag(text) == flag
+    assert assess(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ma mère vient de tomber dans la douche, elle sent plus ses jambes",
+        "Dad just slipped on the ice and says he can't feel his legs, what do I do?",
+    ],
+)
+def test_a_relatives_red_flag_happening_now_is_an_emergency(text):
+    assert assess(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jai pas dengourdissement juste mal au dos, la cnesst paye tu l'avion?",
+        "l'année passée je me suis pissé dessus une fois, c'est réglé; l'opé est-tu payée par la CNESST?",
+        "si je me fais opérer et que je perds la sensibilité dans la jambe, qui paye pour réparer ça?",
+        "my buddy had cauda equina last yr and pissed himself; do I need physio first?",
+        "My doctor says go to the ER if I ever lose bladder control. It has never happened. Who follows me at home?",
+        "The weakness in my leg was after the fall; it's back to normal now. What do I send to the CNESST?",
+    ],
+)
+def test_more_red_flags_placed_away_from_the_person_are_mentions(text):
+    assert assess(text).intent == "red_flag_mention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jprend 3 advil par jour, faut tu jarrete avant l'opé?",
+        "je prends de l'Ativan pour l'avion, est-ce que je peux en prendre pendant le vol?",
+        "est-ce que je vais pouvoir prendre une couple de bières avec les pilules?",
+        "pour mon insuline, je la prends à quelle heure le matin de l'opération?",
+        "i have a few beers most nights. gotta quit before?",
+        "been taking 6 advil a day, ok to keep doing that till surgery?",
+        "can i bring my weed gummies to france?",
+        "Should mom start calcium now to help the fusion heal?",
+        "the walk-in gave me prednisone, can i just double it",
+    ],
+)
+def test_more_personal_medication_questions_are_medical_advice(text):
+    assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took advil and did 3 physio sessions. do i have to do physio first before you look at surgery?",
+        "percutaneous spine surgery",
+        "chirurgie percutanée du rachis",
+        "est-ce que les médicaments sont inclus dans le forfait?",
+        "are the medications included in the package?",
+    ],
+)
+def test_medication_words_in_ordinary_questions_are_left_alone(text):
+    finding = assess(text)
+    assert finding is None or finding.intent not in {"emergency", "medical_advice"}

@@ -190,3 +190,49 @@ def test_a_fallback_that_asks_nothing_stays_a_fallback(coverage, text):
     (processed,) = coverage.process([message])
     assert processed.get("intent")["name"] == "nlu_fallback"
     assert topic(processed) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jcoute cb une chirurgie en France?",  # « je coûte »: a « j » glued to a known word
+        "combien coûte lopé?",  # « l'opé »: taught by « l'opé » in a known question
+        "Combien dure la convalescence après lopération?",
+    ],
+)
+def test_an_elided_letter_glued_to_a_known_word_is_known(tmp_path, text):
+    storage, resource = LocalModelStorage(tmp_path), Resource("topic_coverage")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = TopicCoverage.get_default_config()
+    component = TopicCoverage.create(config, storage, resource, context)
+    questions = [*KNOWN_QUESTIONS, ("c'est quand l'opé?", "faq"), ("combien coûte une opération", "faq")]
+    component.train(TrainingData(training_examples=[example(t, i) for t, i in questions], responses=ANSWERS))
+    message = parsed(text, "faq", answer_confidence=0.2)
+    component.process([message])
+    assert message.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("J'habite à Chicoutimi depuis toujours. Est-ce que vous opérez les hanches aussi?", "hanches"),
+        ("My GP in Winnipeg wants to stay in the loop. Do you also operate on hips?", "hips"),
+    ],
+)
+def test_in_a_story_only_the_question_names_the_topic(coverage, text, expected):
+    message = parsed(text, "faq", answer_confidence=0.2)
+    coverage.process([message])
+    assert topic(message) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'habite à Chicoutimi depuis toujours. Combien coûte une chirurgie du dos en France?",
+        "My GP in Winnipeg wants to stay in the loop. How much does back surgery cost in France?",
+    ],
+)
+def test_unknown_words_of_the_story_before_a_known_question_are_not_its_topic(coverage, text):
+    message = parsed(text, "faq", answer_confidence=0.2)
+    coverage.process([message])
+    assert message.get("intent")["name"] == "faq"
