@@ -51,6 +51,15 @@ _SHORT_WORDS = {
         "beau",
         "francais",
         "anglais",
+        # Quebec chat spellings (« c koi », « cb », « jsuis »).
+        "koi",
+        "cb",
+        "jsuis",
+        "chu",
+        "pkoi",
+        "pcq",
+        "tsé",
+        "tse",
     },
     "en": {
         "yes",
@@ -327,6 +336,7 @@ def detected_language(text: str) -> str | None:
     if not message_words:
         return None
     known = {lang for lang, vocabulary in _SHORT_WORDS.items() for word in message_words if word in vocabulary}
+    known |= {lang for lang, pattern in _ORDINALS.items() if pattern.search(text)}
     if len(message_words) < _LONG_MESSAGE_WORDS:
         if len(known) == 1:
             return known.pop()
@@ -345,11 +355,19 @@ def detected_language(text: str) -> str | None:
     if best.value >= threshold:
         return "fr" if best.language == Language.FRENCH else "en"
     keywords = _KEYWORDS_MIN_WORDS <= len(message_words) <= _KEYWORDS_MAX_WORDS and not _CODE.search(text)
+    if not by_grammar and len(known) == 1 and keywords:
+        # A few keywords and one word of one language's chat (« secon avis cb »).
+        return next(iter(known))
     if not by_grammar and not known and not a_name and keywords:
         return _dictionary_vote(text)
     return None
 
 
+# Ordinals as each language writes them in chat: "2nd opinion", « 2e avis ».
+_ORDINALS = {
+    "en": re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE),
+    "fr": re.compile(r"\b\d+(?:e|eme|ème|ieme|ième)\b", re.IGNORECASE),
+}
 _KEYWORDS_MIN_WORDS = 2
 _KEYWORDS_MAX_WORDS = 5
 # Markup or code typed into a field (« <b>Robert</b>'); DROP TABLE ») is no language's keywords.

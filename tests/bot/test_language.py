@@ -109,3 +109,17 @@ def test_short_english_keywords_and_english_with_french_names_are_detected(text,
 @pytest.mark.parametrize("text", ["<b>Robert</b>'); DROP TABLE leads;--", '{"name": "Robert"}'])
 def test_markup_and_code_typed_in_a_field_keep_the_current_language(text):
     assert detected_language(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("c koi TOPS", "fr"),
+        ("secon avis cb", "fr"),
+        ("2e avis prix", "fr"),
+        ("2nd opinon cost", "en"),
+        ("3rd opinion wait", "en"),
+    ],
+)
+def test_chat_spellings_and_ordinals_settle_a_few_keywords(text, language):
+    assert message_language(text) == language
