@@ -15,6 +15,13 @@ article to its word (« jperd », « lopé », « dengourdissement »): such a w
 word after the letter is. In a message of several sentences, only the sentences that ask name
 the topic: the story before a question is context, and its words (« Winnipeg », « faque »)
 are not what the person asks about.
+
+Every answer also has its own vocabulary: its text and the questions it was trained on. A
+question whose words are all known somewhere may still ask what no answer says (« how many
+days before I can fly back? », « can I bring my CPAP? »): the classifier then picks the
+nearest answer, unsure. When the answer chosen is very unsure and several words of the
+question are foreign to it, the question is « not in the documents » too, without a topic
+(no single word names it). Words of people (« mon mari », "my mom") are context, never topics.
 """
 
 from __future__ import annotations
@@ -32,7 +39,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    RESPONSE_SELECTOR,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
@@ -42,6 +56,7 @@ from bot.message_shape import asks, sentences
 from bot.text import fold, word_spans
 
 VOCABULARY_FILE = "vocabulary.json"
+ANSWER_VOCABULARIES_FILE = "answer_vocabularies.json"
 # A word as written, accents kept, for its lemmas.
 _WRITTEN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 TOPIC_ENTITY = "unknown_topic"
@@ -53,6 +68,71 @@ ACRONYM_LENGTH = 3
 # and the shortest word that may follow them.
 _GLUED_ELISIONS = frozenset("jldmtsnc")
 _GLUED_WORD_LENGTH = 3
+# The people a patient writes about: context of a question, never what it asks about.
+_PEOPLE = frozenset(
+    fold(word)
+    for word in [
+        "mari",
+        "femme",
+        "conjoint",
+        "conjointe",
+        "chum",
+        "blonde",
+        "mère",
+        "père",
+        "maman",
+        "papa",
+        "fils",
+        "fille",
+        "frère",
+        "sœur",
+        "soeur",
+        "enfant",
+        "enfants",
+        "parents",
+        "ami",
+        "amie",
+        "voisin",
+        "voisine",
+        "cousin",
+        "cousine",
+        "oncle",
+        "tante",
+        "patron",
+        "collègue",
+        "grand-mère",
+        "grand-père",
+        "husband",
+        "wife",
+        "partner",
+        "boyfriend",
+        "girlfriend",
+        "mother",
+        "father",
+        "mom",
+        "mum",
+        "dad",
+        "son",
+        "daughter",
+        "brother",
+        "sister",
+        "kids",
+        "children",
+        "parents",
+        "friend",
+        "buddy",
+        "neighbour",
+        "neighbor",
+        "cousin",
+        "uncle",
+        "aunt",
+        "boss",
+        "coworker",
+        "colleague",
+        "grandmother",
+        "grandfather",
+    ]
+)
 _DOCTOR = r"Dr|Dre|Docteur|Docteure|Doctor|Doc|Pr|Professeur|Professor"
 
 
@@ -96,9 +176,9 @@ class Vocabulary:
         return cls(known)
 
     def knows(self, word: str, written: str | None = None) -> bool:
-        """Whether ``word`` (folded) is known, a stop word, a form of a known word (by the
-        lemmas of ``written``, the word as written) or a typo of a known word."""
-        if word in self.known or word in stop_words():
+        """Whether ``word`` (folded) is known, a stop word, a person (« mari »), a form of a
+        known word (by the lemmas of ``written``, the word as written) or a typo of a known word."""
+        if word in self.known or word in stop_words() or word in _PEOPLE:
             return True
         if lemmas(written or word) & self.known:
             return True
@@ -173,6 +253,10 @@ class TopicCoverage(GraphComponent):
             "max_answer_confidence": 0.5,
             "min_word_length": 4,
             "retrieval_intent": "faq",
+            # Below this answer confidence, a question with ``min_foreign_words`` words that
+            # the chosen answer never uses is not in the documents.
+            "foreign_answer_confidence": 0.3,
+            "min_foreign_words": 2,
         }
 
     def __init__(
@@ -181,12 +265,14 @@ class TopicCoverage(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         vocabulary: Vocabulary | None = None,
+        answer_vocabularies: dict[str, Vocabulary] | None = None,
     ) -> None:
         """Creates the component, trained when ``vocabulary`` is given."""
         self.config = config
         self._model_storage = model_storage
         self._resource = resource
         self.vocabulary = vocabulary
+        self.answer_vocabularies = answer_vocabularies or {}
 
     @classmethod
     def create(
@@ -211,9 +297,26 @@ class TopicCoverage(GraphComponent):
             variation.get("text") or "" for variations in training_data.responses.values() for variation in variations
         ]
         self.vocabulary = Vocabulary.of_texts(texts)
+        self.answer_vocabularies = self._answer_vocabularies(training_data)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(self.vocabulary.known)), encoding="utf-8")
+            answers = {key: sorted(vocabulary.known) for key, vocabulary in self.answer_vocabularies.items()}
+            (directory / ANSWER_VOCABULARIES_FILE).write_text(json.dumps(answers), encoding="utf-8")
         return self._resource
+
+    def _answer_vocabularies(self, training_data: TrainingData) -> dict[str, Vocabulary]:
+        """Each answer's words: its text (both languages) and the questions trained on it."""
+        retrieval_intent = self.config["retrieval_intent"]
+        texts: dict[str, list[str]] = {}
+        for example in training_data.intent_examples:
+            key = example.get(INTENT_RESPONSE_KEY)
+            if example.get(INTENT) == retrieval_intent and key:
+                texts.setdefault(key, []).append(example.get(TEXT) or "")
+        for name, variations in training_data.responses.items():
+            key = name.removeprefix("utter_")
+            if key.startswith(f"{retrieval_intent}/"):
+                texts.setdefault(key, []).extend(variation.get("text") or "" for variation in variations)
+        return {key: Vocabulary.of_texts(key_texts) for key, key_texts in texts.items()}
 
     @classmethod
     def load(
@@ -227,7 +330,10 @@ class TopicCoverage(GraphComponent):
         """The trained component, its vocabulary read back from the model's storage."""
         with model_storage.read_from(resource) as directory:
             known = set(json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8")))
-        return cls(config, model_storage, resource, Vocabulary(known))
+            answers_file = directory / ANSWER_VOCABULARIES_FILE
+            answers = json.loads(answers_file.read_text(encoding="utf-8")) if answers_file.exists() else {}
+        answer_vocabularies = {key: Vocabulary(set(words)) for key, words in answers.items()}
+        return cls(config, model_storage, resource, Vocabulary(known), answer_vocabularies)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Marks the messages about an unknown topic."""
@@ -247,6 +353,8 @@ class TopicCoverage(GraphComponent):
                 self._mark(message, text, doctors[:TOPIC_WORDS])
             elif unknown and not self._sure_answer(message, intent):
                 self._mark(message, text, unknown[:TOPIC_WORDS])
+            elif intent == self.config["retrieval_intent"] and self._foreign_to_its_answer(message, text):
+                self._mark(message, text, [])
             elif intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and asks(text):
                 self._read_fallback(message, text)
         return messages
@@ -261,6 +369,18 @@ class TopicCoverage(GraphComponent):
             self._set_intent(message, retrieval_intent)
         elif likeliest in {retrieval_intent, self.config["target_intent"]}:
             self._mark(message, text, [])
+
+    def _foreign_to_its_answer(self, message: Message, text: str) -> bool:
+        """Whether the answer chosen is very unsure and several words of the question are
+        foreign to it (neither in its text nor in the questions it was trained on)."""
+        selection = (message.get(RESPONSE_SELECTOR) or {}).get(self.config["retrieval_intent"], {}).get("response", {})
+        answer = self.answer_vocabularies.get(selection.get("intent_response_key") or "")
+        if answer is None or float(selection.get("confidence") or 0.0) >= float(
+            self.config["foreign_answer_confidence"]
+        ):
+            return False
+        foreign = answer.unknown_words(asked_part(text), int(self.config["min_word_length"]))
+        return len(foreign) >= int(self.config["min_foreign_words"])
 
     def _sure_answer(self, message: Message, intent: str) -> bool:
         retrieval_intent = self.config["retrieval_intent"]

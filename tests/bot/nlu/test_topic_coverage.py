@@ -51,6 +51,17 @@ def coverage(tmp_path: Path) -> TopicCoverage:
     return TopicCoverage.load(config, storage, resource, context)
 
 
+def trained_with(tmp_path: Path, questions: list[tuple[str, str]]) -> TopicCoverage:
+    """A component trained on the known questions and ``questions`` (whose answer is unknown)."""
+    storage, resource = LocalModelStorage(tmp_path), Resource("topic_coverage")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = TopicCoverage.get_default_config()
+    component = TopicCoverage.create(config, storage, resource, context)
+    examples = [example(text, intent) for text, intent in [*KNOWN_QUESTIONS, *questions]]
+    component.train(TrainingData(training_examples=examples, responses=ANSWERS))
+    return TopicCoverage.load(config, storage, resource, context)
+
+
 def parsed(text: str, intent: str, answer_confidence: float | None = None) -> Message:
     message = Message(data={"text": text})
     message.set("intent", {"name": intent, "confidence": 0.9}, add_to_output=True)
@@ -201,13 +212,8 @@ def test_a_fallback_that_asks_nothing_stays_a_fallback(coverage, text):
     ],
 )
 def test_an_elided_letter_glued_to_a_known_word_is_known(tmp_path, text):
-    storage, resource = LocalModelStorage(tmp_path), Resource("topic_coverage")
-    context = ExecutionContext(GraphSchema({}), "test")
-    config = TopicCoverage.get_default_config()
-    component = TopicCoverage.create(config, storage, resource, context)
-    questions = [*KNOWN_QUESTIONS, ("c'est quand l'opé?", "faq"), ("combien coûte une opération", "faq")]
-    component.train(TrainingData(training_examples=[example(t, i) for t, i in questions], responses=ANSWERS))
-    message = parsed(text, "faq", answer_confidence=0.2)
+    component = trained_with(tmp_path, [("c'est quand l'opé?", "faq"), ("combien coûte une opération", "faq")])
+    message = parsed(text, "faq", answer_confidence=0.4)
     component.process([message])
     assert message.get("intent")["name"] == "faq"
 
@@ -233,6 +239,38 @@ def test_in_a_story_only_the_question_names_the_topic(coverage, text, expected):
     ],
 )
 def test_unknown_words_of_the_story_before_a_known_question_are_not_its_topic(coverage, text):
+    message = parsed(text, "faq", answer_confidence=0.2)
+    coverage.process([message])
+    assert message.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Combien de jours après la fusion avant de reprendre l'avion?",
+        "How many days after the fusion before I can fly back home?",
+    ],
+)
+def test_a_very_unsure_answer_foreign_to_the_question_is_not_in_the_documents(tmp_path, text):
+    component = trained_with(tmp_path, [(text, "faq")])  # every word known, none of this answer's
+    message = parsed(text, "faq", answer_confidence=0.2)
+    component.process([message])
+    assert message.get("intent")["name"] == "not_in_documents"
+    assert topic(message) is None
+
+
+def test_an_answer_unsure_but_not_very_keeps_the_question(tmp_path):
+    text = "How many days after the fusion before I can fly back home?"
+    component = trained_with(tmp_path, [(text, "faq")])
+    message = parsed(text, "faq", answer_confidence=0.4)
+    component.process([message])
+    assert message.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "text", ["Combien coûte une chirurgie en France pour mon mari?", "How much does surgery cost in France for my mom?"]
+)
+def test_the_people_a_question_is_about_are_not_foreign_to_its_answer(coverage, text):
     message = parsed(text, "faq", answer_confidence=0.2)
     coverage.process([message])
     assert message.get("intent")["name"] == "faq"
