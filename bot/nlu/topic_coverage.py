@@ -12,8 +12,8 @@ inference, a word is unknown when it is not a stop word (spaCy's French and Engl
 long enough to carry a topic, and neither it, nor its lemmas, nor a word one or two typos away
 (rapidfuzz, OSA distance) is in the vocabulary. Quebec chat writing glues an elided pronoun or
 article to its word (« jperd », « lopé », « dengourdissement »): such a word is known when the
-word after the letter is. In a message of several sentences, only the sentences that ask name
-the topic: the story before a question is context, and its words (« Winnipeg », « faque »)
+word after the letter is. In a message of several sentences, only its question names the topic
+(its last sentences marked « ? », or else its last sentence that asks): the story before it is context, and its words (« Winnipeg », « faque »)
 are not what the person asks about.
 
 Every answer also has its own vocabulary: its text and the questions it was trained on. A
@@ -52,7 +52,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
 
-from bot.message_shape import asks, sentences
+from bot.message_shape import asks, shape_of
 from bot.text import fold, word_spans
 
 VOCABULARY_FILE = "vocabulary.json"
@@ -220,12 +220,9 @@ def named_doctors(text: str, unknown: list[str]) -> list[str]:
 
 
 def asked_part(text: str) -> str:
-    """The sentences of ``text`` that ask, when it also holds others; else the whole text."""
-    found = sentences(text)
-    asking = [sentence for sentence in found if asks(sentence)]
-    if len(found) < 2 or not asking:
-        return text
-    return " ".join(asking)
+    """The question of ``text`` when a story comes before it (:func:`bot.message_shape.shape_of`),
+    else the whole text."""
+    return shape_of(text).question or text
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -255,7 +252,7 @@ class TopicCoverage(GraphComponent):
             "retrieval_intent": "faq",
             # Below this answer confidence, a question with ``min_foreign_words`` words that
             # the chosen answer never uses is not in the documents.
-            "foreign_answer_confidence": 0.3,
+            "foreign_answer_confidence": 0.2,
             "min_foreign_words": 2,
         }
 
