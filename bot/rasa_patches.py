@@ -21,6 +21,9 @@
   (:mod:`bot.understanding`): the question after a story, a follow-up with the previous
   question. Rasa 3.6's NLU components see one message; its processor has the tracker.
 - **Each message's text is kept out of the logs** while it is handled (:mod:`bot.privacy`).
+- **A conversation a coordinator holds stays theirs** (:mod:`bot.coordination`): the assistant
+  predicts nothing but the emergency answer to an acute red flag, until the claim is given
+  back or goes stale.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from rasa.shared.core.slots import CategoricalSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
-from bot import privacy
+from bot import coordination, privacy
 from bot.understanding import understand
 
 logger = logging.getLogger(__name__)
@@ -158,9 +161,10 @@ def _with_text(message: UserMessage, text: str) -> UserMessage:
 
 
 async def handle_message_privately(processor: MessageProcessor, message: UserMessage) -> Any:
-    """Rasa's ``MessageProcessor.handle_message``, the message's text kept out of the logs."""
+    """Rasa's ``MessageProcessor.handle_message`` as a claimed conversation needs it, the message's
+    text kept out of the logs."""
     with privacy.handling(message.text):
-        return await _RASA_OWN["handle_message"](processor, message)
+        return await coordination.handle_message(processor, message, _RASA_OWN["handle_message"])
 
 
 def install() -> None:
