@@ -8,6 +8,9 @@ Two entry points share the helpers here:
   ``utter_emergency`` at once, marked so the console highlights it. A stale claim is ended
   first (:mod:`bot.takeover`) and the person is told the assistant is back — or, outside the
   coordinators' hours, when to expect an answer — before the assistant answers the message.
+- :func:`session_expired` wraps the processor's ``_has_session_expired``: a conversation a
+  coordinator holds keeps its session however long the person was silent (a new session would
+  reset Rasa's pause, and the assistant would answer a person the coordinator is talking to).
 - :mod:`bot.channels.coordinator`, the console's loopback endpoint, says the joined, handed
   back and closed responses with :func:`say`.
 
@@ -36,6 +39,7 @@ EMERGENCY_RESPONSE = "utter_emergency"
 AWAY_RESPONSE = "utter_coordinator_away"
 OUT_OF_HOURS_RESPONSE = "utter_coordinator_out_of_hours"
 Handler = Callable[[MessageProcessor, UserMessage], Awaitable[Any]]
+ExpiryCheck = Callable[[MessageProcessor, DialogueStateTracker], bool]
 
 
 @functools.cache
@@ -101,6 +105,14 @@ async def handle_message(processor: MessageProcessor, message: UserMessage, hand
         await processor.save_tracker(tracker)
         logger.warning("acute red flag in a conversation a coordinator holds: the emergency answer was sent")
     return result
+
+
+def session_expired(processor: MessageProcessor, tracker: DialogueStateTracker, rasa_check: ExpiryCheck) -> bool:
+    """Rasa's ``rasa_check``, except that a session under a live claim never expires."""
+    claim = current_claim(tracker.events)
+    if claim is not None and not claim.stale(datetime.now(UTC), settings().idle_timeout):
+        return False
+    return rasa_check(processor, tracker)
 
 
 async def _take_back(

@@ -23,7 +23,7 @@
 - **Each message's text is kept out of the logs** while it is handled (:mod:`bot.privacy`).
 - **A conversation a coordinator holds stays theirs** (:mod:`bot.coordination`): the assistant
   predicts nothing but the emergency answer to an acute red flag, until the claim is given
-  back or goes stale.
+  back or goes stale; its session does not expire meanwhile.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ _RASA_OWN = {
     "run": RemoteAction.run,
     "handle_message": MessageProcessor.handle_message,
     "parse_message": MessageProcessor.parse_message,
+    "session_expired": MessageProcessor._has_session_expired,
 }
 
 
@@ -167,12 +168,18 @@ async def handle_message_privately(processor: MessageProcessor, message: UserMes
         return await coordination.handle_message(processor, message, _RASA_OWN["handle_message"])
 
 
+def session_expired_unless_claimed(processor: MessageProcessor, tracker: DialogueStateTracker) -> bool:
+    """Rasa's ``_has_session_expired``, false while a coordinator holds the conversation."""
+    return coordination.session_expired(processor, tracker, _RASA_OWN["session_expired"])
+
+
 def install() -> None:
     """Installs every change above into Rasa's classes."""
     RemoteAction._validate_action_result = validate_reply
     RemoteAction.run = run_or_say_technical_problem
     MessageProcessor.parse_message = parse_message_with_allowed_entities
     MessageProcessor.handle_message = handle_message_privately
+    MessageProcessor._has_session_expired = session_expired_unless_claimed
 
 
 def uninstall() -> None:
@@ -181,3 +188,4 @@ def uninstall() -> None:
     RemoteAction.run = _RASA_OWN["run"]
     MessageProcessor.parse_message = _RASA_OWN["parse_message"]
     MessageProcessor.handle_message = _RASA_OWN["handle_message"]
+    MessageProcessor._has_session_expired = _RASA_OWN["session_expired"]

@@ -13,9 +13,9 @@ console that fails, or a coordinator who left, never leaves the person alone.
 
 Variables (all optional):
 
-- ``SOS_HANDOFF_IDLE_MINUTES`` (15, at most 59): how long a claim lasts after the coordinator's
-  last action. Under the conversation session's 60 minutes (``session_config`` in domain.yml):
-  a new session resets Rasa's pause, so a claim may not outlive it.
+- ``SOS_HANDOFF_IDLE_MINUTES`` (15, at most 1440): how long a claim lasts after the
+  coordinator's last action. A held conversation's session does not expire meanwhile
+  (:func:`bot.coordination.session_expired`): a new session would reset Rasa's pause.
 - ``SOS_HANDOFF_HOURS`` (``09:00-17:00``): the coordinators' hours, Monday to Friday.
 - ``SOS_HANDOFF_TIMEZONE`` (``America/Toronto``, Eastern time as the domain's answers say).
 """
@@ -43,7 +43,7 @@ META_CHANNELS = frozenset({"whatsapp", "facebook"})
 META_WINDOW = timedelta(hours=24)
 
 DEFAULT_IDLE_MINUTES = 15
-MAX_IDLE_MINUTES = 59
+MAX_IDLE_MINUTES = 24 * 60
 DEFAULT_HOURS = "09:00-17:00"
 DEFAULT_TIMEZONE = "America/Toronto"
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")

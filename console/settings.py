@@ -9,7 +9,7 @@ Variables (all optional):
 - ``SOS_RASA_URL`` (``http://127.0.0.1:5005``): the Rasa server whose conversations coordinators
   take over, and ``SOS_HANDOFF_SECRET``, the secret its coordinator endpoint was given (without
   it, the Conversations page says the live hand-off is not set up).
-- ``SOS_HANDOFF_IDLE_MINUTES`` (15, at most 59): a claim with no claim or reply for this long is
+- ``SOS_HANDOFF_IDLE_MINUTES`` (15, at most 1440): a claim with no claim or reply for this long is
   waiting again; the same variable as the Rasa server's (bot/takeover.py).
 - The lead store's variables (``SOS_DATABASE_URL``, ``SOS_DATA_DIR``…), as the action server.
 """
@@ -28,7 +28,7 @@ DEFAULT_PORT = 8090
 DEFAULT_IDLE_MINUTES = 30
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 DEFAULT_CLAIM_MINUTES = 15
-MAX_CLAIM_MINUTES = 59
+MAX_CLAIM_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)

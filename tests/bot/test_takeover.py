@@ -90,7 +90,7 @@ def test_the_settings_default_to_weekday_business_hours_in_eastern_time() -> Non
     ("name", "value"),
     [
         ("SOS_HANDOFF_IDLE_MINUTES", "0"),
-        ("SOS_HANDOFF_IDLE_MINUTES", "60"),
+        ("SOS_HANDOFF_IDLE_MINUTES", "1441"),
         ("SOS_HANDOFF_HOURS", "17:00-09:00"),
         ("SOS_HANDOFF_HOURS", "9-17"),
         ("SOS_HANDOFF_TIMEZONE", "Mars/Olympus"),

@@ -26,7 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.leads.database import get_engine
-from actions.leads.models import AuditEntry, LiveConversation
+from actions.leads.models import AuditEntry, Lead, LiveConversation
+from actions.leads.service import store_submission
 from actions.leads.settings import LeadSettings
 from bot.takeover import TakeoverSettings
 from console.labels import label
@@ -34,6 +35,7 @@ from tests.bot.channels import test_messenger as messenger
 from tests.bot.channels import test_whatsapp as whatsapp
 from tests.support.console import PASSWORD, ConsoleClient, ConsoleServer, add_account
 from tests.support.fake_graph import FakeGraphApi
+from tests.support.leads import make_submission
 from tests.support.stack import handoff_secret
 from tools.content import normalise, text_index, training_examples
 from tools.stack import RasaStack
@@ -275,18 +277,28 @@ def test_a_coordinator_answers_on_messenger_and_whatsapp_within_meta_s_window(
     person.send(training_examples()[language]["request_human"][1])
     asked = len(person.wait(2))
     row = row_of(live, channel, person.id)
+    # The person had left a request in this conversation earlier: the list links it, the replies go in it.
+    lead = store_submission(
+        LeadSettings.from_env(live.stack.env), make_submission(conversation_id=person.id, channel=channel)
+    )
     name = coordinator_name(live)
     coordinator = new_page()
     log_in(coordinator, live, name, language)
     coordinator.goto(f"{live.console.url}/conversations")
-    expect(coordinator.locator(f'tr[data-id="{row.id}"]')).to_contain_text(label(f"channel_{channel}", language))
+    listed = coordinator.locator(f'tr[data-id="{row.id}"]')
+    expect(listed).to_contain_text(label(f"channel_{channel}", language))
+    expect(listed.locator(f'a[href="/leads/{lead.lead_id}"]')).to_be_visible()
     coordinator.goto(f"{live.console.url}/conversations/{row.id}")
 
     coordinator.get_by_role("button", name=label("take_over", language)).click()
     assert person.wait(asked + 1)[asked] == "utter_coordinator_joined"
     coordinator.locator("#reply-text").fill("Hello, this is your coordinator.")
     coordinator.get_by_role("button", name=label("send", language)).click()
-    assert person.wait(asked + 2)[asked + 1] == "Hello, this is your coordinator."
+    person.wait(asked + 2)
+    assert person.received()[asked + 1] == "Hello, this is your coordinator."
+    with Session(get_engine(live.database_url), future=True) as db:
+        kept = db.get(Lead, lead.lead_id).transcript
+    assert ("coordinator", "Hello, this is your coordinator.") in [(line["speaker"], line["text"]) for line in kept]
     person.send("Thanks! When can I have the surgery?")
     expect(coordinator.locator("#messages li.line-patient").last).to_contain_text("When can I have the surgery?")
     time.sleep(2)
