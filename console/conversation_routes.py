@@ -32,6 +32,7 @@ NOTICES = {
     "not_claimed": "notice_taken_back",
     "window_closed": "notice_window_closed",
     "unreachable": "notice_rasa_down",
+    "busy": "notice_rasa_down",
     "not_configured": "notice_not_configured",
     "channel_unavailable": "notice_channel_unavailable",
 }

@@ -12,10 +12,14 @@ in the JSON body, never in the path, so they stay out of access logs.
 
 Each operation holds the conversation's lock (the lock store, shared through Redis when several
 processes run) while it reads and changes the tracker, as Rasa's own handling of a message does.
+Rasa's Redis lock store sometimes fails to hand over a lock under concurrent requests
+(``LockError: Could not acquire lock``, seen with eight replies at once on two processes): the
+lock is asked for again, a few times, before the console is told the server is busy.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import os
@@ -24,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
@@ -48,6 +53,8 @@ SECRET_VARIABLE = "SOS_HANDOFF_SECRET"
 MIN_SECRET_LENGTH = 16
 REPLY_LIMIT = 2000
 NAME_LIMIT = 64
+LOCK_ATTEMPTS = 5
+LOCK_RETRY_S = 0.2
 JOINED_RESPONSE = "utter_coordinator_joined"
 RELEASE_RESPONSES = {"give_back": "utter_coordinator_handed_back", "close": "utter_coordinator_closed"}
 
@@ -155,11 +162,17 @@ def _guarded(operation: Operation) -> Callable[[Request], Awaitable[HTTPResponse
         agent = getattr(request.app.ctx, "agent", None)
         if agent is None or agent.processor is None:
             return _refused(503, "not_ready")
-        async with agent.lock_store.lock(conversation_id):
-            tracker = await agent.processor.get_tracker(conversation_id)
-            if not tracker.events:
-                return _refused(404, "unknown_conversation")
-            return await operation(request, tracker, body)
+        for _attempt in range(LOCK_ATTEMPTS):
+            try:
+                async with agent.lock_store.lock(conversation_id):
+                    tracker = await agent.processor.get_tracker(conversation_id)
+                    if not tracker.events:
+                        return _refused(404, "unknown_conversation")
+                    return await operation(request, tracker, body)
+            except LockError:
+                await asyncio.sleep(LOCK_RETRY_S)
+        logger.warning("coordinator endpoint: the conversation's lock could not be had; the console is told to retry")
+        return _refused(503, "busy")
 
     guarded.__name__ = operation.__name__
     return guarded

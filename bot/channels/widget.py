@@ -264,10 +264,6 @@ class SocketIOChannel(SocketIOInput):
         engine.cors_allowed_origins = origins
         engine.transports = ["websocket"]
         engine._async = {**engine._async, "websocket": TaskReadingWebSocket}
-        manager = shared_emits_manager()
-        if manager is not None:
-            manager.set_server(self.sio)
-            self.sio.manager = manager
         self.sio.on("session_request", functools.partial(_session_request, self), namespace=self.namespace)
         self.sio.on(
             self.user_message_evt, functools.partial(_user_message, self, on_new_message), namespace=self.namespace
@@ -276,6 +272,13 @@ class SocketIOChannel(SocketIOInput):
         @blueprint.listener("before_server_start")
         async def keep_app(app: Sanic, _loop: Any) -> None:
             self.app = app
+            # In each server process, after Sanic forked it: a manager made before the fork would
+            # carry one host id into every process, and each would take the others' emits for its own.
+            manager = shared_emits_manager()
+            if manager is not None:
+                manager.set_server(self.sio)
+                self.sio.manager = manager
+                self.sio.manager_initialized = False
 
         return blueprint
 

@@ -80,13 +80,13 @@ def test_replies_reach_the_widget_from_either_process_and_a_claim_survives_a_res
     token = client.csrf(f"/conversations/{row.id}")
     texts = [f"Réponse n° {number}" for number in range(REPLIES)]
     with ThreadPoolExecutor(REPLIES) as pool:
-        statuses = list(
+        answers = list(
             pool.map(
-                lambda text: client.post(f"/conversations/{row.id}/reply", {"csrf": token, "text": text}).status_code,
+                lambda text: client.post(f"/conversations/{row.id}/reply", {"csrf": token, "text": text}),
                 texts,
             )
         )
-    assert statuses == [303] * REPLIES
+    assert [answer.headers.get("Location") for answer in answers] == [f"/conversations/{row.id}#reply"] * REPLIES
     widget_wait(patient, 3 + REPLIES)
     assert sorted(widget_bot_texts(patient)[3:]) == sorted(texts)
 
