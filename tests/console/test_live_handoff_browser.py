@@ -269,9 +269,15 @@ class MetaPerson:
         return names(self.received())
 
 
-@pytest.mark.parametrize(("channel", "language"), [("whatsapp", "en"), ("facebook", "fr")])
+ENDINGS = {
+    "give_back": ("give_back", "utter_coordinator_handed_back"),
+    "close": ("close_conversation", "utter_coordinator_closed"),
+}
+
+
+@pytest.mark.parametrize(("channel", "language", "how"), [("whatsapp", "en", "give_back"), ("facebook", "fr", "close")])
 def test_a_coordinator_answers_on_messenger_and_whatsapp_within_meta_s_window(
-    live: Live, fake_graph: FakeGraphApi, new_page: Callable[..., Page], channel: str, language: str
+    live: Live, fake_graph: FakeGraphApi, new_page: Callable[..., Page], channel: str, language: str, how: str
 ) -> None:
     person = MetaPerson(channel, live.stack, fake_graph)
     person.send(training_examples()[language]["request_human"][1])
@@ -318,14 +324,15 @@ def test_a_coordinator_answers_on_messenger_and_whatsapp_within_meta_s_window(
     time.sleep(1)
     assert len(person.received()) == asked + 2
 
-    # The person writes again: the window opens again; given back, the assistant answers.
+    # The person writes again: the window opens again; given back (or closed), the assistant answers.
     person.send("Hello?")
     expect(coordinator.locator("#window-closed")).to_be_hidden(timeout=10_000)
-    coordinator.get_by_role("button", name=label("give_back", language)).click()
-    assert person.wait(asked + 3)[asked + 2] == "utter_coordinator_handed_back"
+    button, told = ENDINGS[how]
+    coordinator.get_by_role("button", name=label(button, language)).click()
+    assert person.wait(asked + 3)[asked + 2] == told
     person.send(COST_QUESTION[language])
     assert person.wait(asked + 4)[asked + 3] == "utter_faq/cost_france"
-    assert audit_actions(live, name) == ["claim", "reply", "give_back"]
+    assert audit_actions(live, name) == ["claim", "reply", how]
 
 
 # --- Races and a claim left idle --------------------------------------------------------------------
