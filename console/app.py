@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 # Reachable without a session: the login page and the stylesheet it uses.
 LOGIN_PATH, STATIC_PREFIX = "/login", "/static/"
+# What pages poll by themselves (conversations.js): not a coordinator's use of the session.
+POLL_SUFFIX = ".json"
 HEADERS = {
     # Scripts and fetches from the console itself only (the Conversations pages' poll).
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
@@ -73,7 +75,12 @@ async def require_session(request: Request) -> HTTPResponse | None:
         return None
     settings: ConsoleSettings = request.app.ctx.settings
     with unit_of_work(request) as db:
-        found = load_session(db, request.cookies.get(SESSION_COOKIE), settings.idle_timeout)
+        found = load_session(
+            db,
+            request.cookies.get(SESSION_COOKIE),
+            settings.idle_timeout,
+            touch=not request.path.endswith(POLL_SUFFIX),
+        )
     if not isinstance(found, SignedIn):
         location = f"/login?expired=1&lang={found.language}" if isinstance(found, Expired) else "/login"
         response = redirect(location, status=303)

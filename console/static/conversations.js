@@ -20,7 +20,14 @@
   function poll(url, render) {
     const tick = () =>
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then((reply) => (reply.ok || reply.status === 502 ? reply.json() : Promise.reject(reply.status)))
+        .then((reply) => {
+          // The session ended (the poll alone does not keep it alive): show the login page.
+          if (reply.redirected) {
+            window.location.assign(reply.url);
+            return Promise.reject(reply.status);
+          }
+          return reply.ok || reply.status === 502 ? reply.json() : Promise.reject(reply.status);
+        })
         .then(render)
         .catch(() => {})
         .finally(() => setTimeout(tick, POLL_MS));
