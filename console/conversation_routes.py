@@ -4,8 +4,9 @@ The list and a conversation's messages are JSON that the pages' small script pol
 seconds (static/conversations.js), so new requests and new messages show without a reload.
 Claiming is the database's conditional update (:mod:`actions.leads.live`), then the Rasa server
 pauses the assistant and tells the person (:mod:`console.rasa_link`); replies and the give-back
-go through the Rasa server, which owns the person's channel. Every claim, reply, give-back and
-close is in the audit log; replies also go into the lead's transcript when there is a lead.
+go through the Rasa server, which owns the person's channel. Every opening of a conversation,
+claim, reply, give-back and close is in the audit log (the page's own polls are not); replies
+also go into the lead's transcript when there is a lead.
 """
 
 from __future__ import annotations
@@ -149,8 +150,9 @@ async def conversation_page(request: Request, row_id: int) -> HTTPResponse:
     answer = await _view(request, found)
     me = staff_of(request)
     with unit_of_work(request) as db:
-        lead = LeadRepository(db).find_conversation(found.channel, found.conversation_id)
-        lead_id = lead.id if lead else None
+        lead_id = _lead_id(db, found)
+        if answer.ok:
+            audit.record(db, me.name, "view", lead_id, f"conversation {row_id}")
     holder = answer.data.get("coordinator") if answer.ok else None
     return render(
         request,
