@@ -34,6 +34,12 @@ export OMP_NUM_THREADS ?= 1
 else
 ENDPOINTS ?= endpoints.yml
 endif
+# The secret of the Rasa server's coordinator endpoint (live hand-off, docs/console.md): a random
+# one for this make run unless given, so `make run`'s Rasa server and console share it. A console
+# started apart (`make console` in another shell) needs the same SOS_HANDOFF_SECRET exported.
+ifndef SOS_HANDOFF_SECRET
+export SOS_HANDOFF_SECRET := $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(32))')
+endif
 # Sanic refuses a request body over 1 MiB (413) before reading it; webhooks need far less.
 export SANIC_REQUEST_MAX_SIZE ?= 1048576
 

@@ -4,6 +4,9 @@ A lead is created after the questionnaire (when the person wants to be contacted
 someone asks for a person. The lead carries the answers, a readable transcript and the consent's
 version and time; ``actions.leads`` stores it, or spools it when the database is down, so the
 person always gets a correct answer and nothing is lost.
+
+Both also list the conversation for the coordinators (``actions.leads.live``): one of them may
+take it over live in the console and answer on the person's own channel.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import parsing as answers
 from actions.eligibility import ANSWER_SLOTS, CALLBACK_WANTED_SLOT, FOLLOW_UP_OUTCOMES, OUTCOME_SLOT
+from actions.leads.live import note_waiting
 from actions.leads.policy import CONSENT_VERSION
 from actions.leads.submission import LeadSubmission, TranscriptLine, submit_lead
 from actions.questionnaire import (
@@ -45,6 +49,8 @@ NAME_CONFIRMED_SLOT = "name_confirmed"
 # Everything the hand-off keeps in the conversation, forgotten once the lead is stored.
 CONTACT_STATE_SLOTS = (*CONTACT_SLOTS, NAME_TO_CONFIRM_SLOT, NAME_CONFIRMED_SLOT)
 CALL_TIMES = ("morning", "afternoon", "any")
+# The metadata key that marks a coordinator's message in the conversation (bot.takeover.COORDINATOR_KEY).
+COORDINATOR_KEY = "sos_coordinator"
 CONTACT_PROBLEM_HINTS = {
     "invalid_email": "utter_reask_invalid_email",
     "invalid_phone": "utter_reask_invalid_phone",
@@ -184,7 +190,18 @@ class ActionRequestHuman(Action):
             events.append(SlotSet(OUTCOME_SLOT, "human_requested"))
         if tracker.get_slot(CONSENT_SLOT) is False:
             events.append(SlotSet(CONSENT_SLOT, None))
+        await list_for_coordinators(tracker)
         return events
+
+
+async def list_for_coordinators(tracker: Tracker) -> None:
+    """Lists the conversation as waiting in the console (never fails the person's answer)."""
+    await asyncio.to_thread(
+        note_waiting,
+        tracker.get_latest_input_channel() or "unknown",
+        tracker.sender_id,
+        tracker.get_slot("language") or "fr",
+    )
 
 
 def forgotten_before(event: dict[str, Any]) -> bool:
@@ -215,12 +232,17 @@ def transcript(events: list[dict[str, Any]]) -> list[TranscriptLine]:
             text += " [" + " | ".join(button.get("title", "") for button in buttons) + "]"
         lines.append(
             TranscriptLine(
-                at=datetime.fromtimestamp(event.get("timestamp") or 0, UTC),
-                speaker="patient" if kind == "user" else "assistant",
-                text=text,
+                at=datetime.fromtimestamp(event.get("timestamp") or 0, UTC), speaker=speaker(event), text=text
             )
         )
     return lines
+
+
+def speaker(event: dict[str, Any]) -> str:
+    """Who said a message: the patient, the assistant, or a coordinator who took the conversation over."""
+    if event.get("event") == "user":
+        return "patient"
+    return "coordinator" if (event.get("metadata") or {}).get(COORDINATOR_KEY) else "assistant"
 
 
 def lead_submission(tracker: Tracker) -> LeadSubmission:
@@ -262,6 +284,7 @@ class ActionSubmitLead(Action):
         # The conversation id is a phone number on some channels: only the lead id is logged.
         logger.info("Lead %s stored (created=%s, spooled=%s)", receipt.lead_id, receipt.created, receipt.spooled)
         dispatcher.utter_message(response="utter_handoff_done")
+        await list_for_coordinators(tracker)
         # Contact details are not kept in the conversation once they are in the lead: a new
         # request asks for them again (and updates the same lead).
         return [SlotSet(name, None) for name in (CALLBACK_WANTED_SLOT, *CONTACT_STATE_SLOTS)]

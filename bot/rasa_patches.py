@@ -21,6 +21,9 @@
   (:mod:`bot.understanding`): the question after a story, a follow-up with the previous
   question. Rasa 3.6's NLU components see one message; its processor has the tracker.
 - **Each message's text is kept out of the logs** while it is handled (:mod:`bot.privacy`).
+- **A conversation a coordinator holds stays theirs** (:mod:`bot.coordination`): the assistant
+  predicts nothing but the emergency answer to an acute red flag, until the claim is given
+  back or goes stale; its session does not expire meanwhile.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from rasa.shared.core.slots import CategoricalSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
-from bot import privacy
+from bot import coordination, privacy
 from bot.understanding import understand
 
 logger = logging.getLogger(__name__)
@@ -55,6 +58,7 @@ _RASA_OWN = {
     "run": RemoteAction.run,
     "handle_message": MessageProcessor.handle_message,
     "parse_message": MessageProcessor.parse_message,
+    "session_expired": MessageProcessor._has_session_expired,
 }
 
 
@@ -158,9 +162,15 @@ def _with_text(message: UserMessage, text: str) -> UserMessage:
 
 
 async def handle_message_privately(processor: MessageProcessor, message: UserMessage) -> Any:
-    """Rasa's ``MessageProcessor.handle_message``, the message's text kept out of the logs."""
+    """Rasa's ``MessageProcessor.handle_message`` as a claimed conversation needs it, the message's
+    text kept out of the logs."""
     with privacy.handling(message.text):
-        return await _RASA_OWN["handle_message"](processor, message)
+        return await coordination.handle_message(processor, message, _RASA_OWN["handle_message"])
+
+
+def session_expired_unless_claimed(processor: MessageProcessor, tracker: DialogueStateTracker) -> bool:
+    """Rasa's ``_has_session_expired``, false while a coordinator holds the conversation."""
+    return coordination.session_expired(processor, tracker, _RASA_OWN["session_expired"])
 
 
 def install() -> None:
@@ -169,6 +179,7 @@ def install() -> None:
     RemoteAction.run = run_or_say_technical_problem
     MessageProcessor.parse_message = parse_message_with_allowed_entities
     MessageProcessor.handle_message = handle_message_privately
+    MessageProcessor._has_session_expired = session_expired_unless_claimed
 
 
 def uninstall() -> None:
@@ -177,3 +188,4 @@ def uninstall() -> None:
     RemoteAction.run = _RASA_OWN["run"]
     MessageProcessor.parse_message = _RASA_OWN["parse_message"]
     MessageProcessor.handle_message = _RASA_OWN["handle_message"]
+    MessageProcessor._has_session_expired = _RASA_OWN["session_expired"]

@@ -16,7 +16,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, redirect
 
 from actions.leads.database import ensure_schema, get_engine
-from console import admin_routes, auth_routes, lead_routes, unanswered_routes
+from console import admin_routes, auth_routes, conversation_routes, lead_routes, unanswered_routes
 from console.pages import error_page, unit_of_work
 from console.sessions import SESSION_COOKIE, Expired, SignedIn, clear_cookie, load_session, same_token
 from console.settings import ConsoleSettings
@@ -25,8 +25,12 @@ logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 # Reachable without a session: the login page and the stylesheet it uses.
 LOGIN_PATH, STATIC_PREFIX = "/login", "/static/"
+# What pages poll by themselves (conversations.js): not a coordinator's use of the session.
+POLL_SUFFIX = ".json"
 HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    # Scripts and fetches from the console itself only (the Conversations pages' poll).
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -48,7 +52,7 @@ def create_app(settings: ConsoleSettings, name: str = "sos_console") -> Sanic:
     app = Sanic(name, configure_logging=False)
     app.ctx.settings = settings
     app.static("/static", str(STATIC), name="static")
-    for routes in (auth_routes, lead_routes, unanswered_routes, admin_routes):
+    for routes in (auth_routes, lead_routes, conversation_routes, unanswered_routes, admin_routes):
         routes.register(app)
     app.register_middleware(require_session, "request")
     app.register_middleware(add_headers, "response")
@@ -71,7 +75,12 @@ async def require_session(request: Request) -> HTTPResponse | None:
         return None
     settings: ConsoleSettings = request.app.ctx.settings
     with unit_of_work(request) as db:
-        found = load_session(db, request.cookies.get(SESSION_COOKIE), settings.idle_timeout)
+        found = load_session(
+            db,
+            request.cookies.get(SESSION_COOKIE),
+            settings.idle_timeout,
+            touch=not request.path.endswith(POLL_SUFFIX),
+        )
     if not isinstance(found, SignedIn):
         location = f"/login?expired=1&lang={found.language}" if isinstance(found, Expired) else "/login"
         response = redirect(location, status=303)

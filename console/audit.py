@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from actions.leads.models import AuditEntry
 
-ACTIONS = ("view", "status", "note", "export", "delete", "purge", "account")
+# claim, reply, give_back, close: a coordinator's live hand-off of a conversation.
+ACTIONS = ("view", "status", "note", "export", "delete", "purge", "account", "claim", "reply", "give_back", "close")
 SHOWN = 500
 
 

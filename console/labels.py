@@ -35,6 +35,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "language_name_en": ("English", "English"),
     "nav_leads": ("Demandes", "Requests"),
     "nav_unanswered": ("Questions sans réponse", "Unanswered questions"),
+    "nav_conversations": ("Conversations", "Conversations"),
     "nav_audit": ("Journal d'accès", "Audit log"),
     "nav_accounts": ("Comptes", "Accounts"),
     "nav_purge": ("Purge", "Purge"),
@@ -82,6 +83,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "transcript": ("Conversation", "Conversation"),
     "speaker_patient": ("Patient", "Patient"),
     "speaker_assistant": ("Assistant", "Assistant"),
+    "speaker_coordinator": ("Coordonnateur", "Coordinator"),
     "status": ("Statut", "Status"),
     "change_status": ("Changer le statut", "Change the status"),
     "history": ("Historique", "History"),
@@ -176,6 +178,85 @@ LABELS: dict[str, tuple[str, str]] = {
     "export_questions": ("Exporter pour l'équipe de contenu (CSV)", "Export for the content team (CSV)"),
     "reply_utter_default": ("je n'ai pas compris", "not understood"),
     "reply_utter_out_of_scope": ("hors sujet", "out of scope"),
+    # Live hand-off
+    "conversations_title": ("Conversations en direct", "Live conversations"),
+    "conversations_explain": (
+        "Les personnes qui ont demandé à parler à quelqu'un, encore dans la conversation. Prenez-en une en charge "
+        "pour lui répondre sur son propre canal : l'assistant se tait jusqu'à ce que vous la lui redonniez.",
+        "People who asked for a person and may still be in the conversation. Take one over to answer on their "
+        "own channel: the assistant stays silent until you give it back.",
+    ),
+    "not_configured": (
+        "La reprise en direct n'est pas configurée (SOS_HANDOFF_SECRET manquant).",
+        "Live take-over is not set up (SOS_HANDOFF_SECRET is missing).",
+    ),
+    "waiting_count": ("{count} en attente", "{count} waiting"),
+    "section_waiting": ("En attente", "Waiting"),
+    "section_mine": ("Les miennes", "Mine"),
+    "section_others": ("Prises par d'autres", "Taken by others"),
+    "col_waiting": ("Attente", "Waiting for"),
+    "col_holder": ("Prise par", "Taken by"),
+    "no_conversations": ("Aucune conversation.", "No conversation."),
+    "minutes": ("{count} min", "{count} min"),
+    "hours_minutes": ("{hours} h {minutes:02d}", "{hours} h {minutes:02d} min"),
+    "open": ("Ouvrir", "Open"),
+    "new_badge": ("nouvelle", "new"),
+    "conversation_title": ("Conversation n° {id}", "Conversation #{id}"),
+    "back_to_conversations": ("← Retour aux conversations", "← Back to the conversations"),
+    "take_over": ("Prendre en charge", "Take over"),
+    "held_by": ("Prise en charge par {name}.", "Taken over by {name}."),
+    "held_by_you": (
+        "Vous avez cette conversation : l'assistant se tait.",
+        "You have this conversation: the assistant is silent.",
+    ),
+    "assistant_has_it": ("L'assistant répond à cette conversation.", "The assistant is answering this conversation."),
+    "reply": ("Votre réponse", "Your reply"),
+    "send": ("Envoyer", "Send"),
+    "give_back": ("Redonner à l'assistant", "Give back to the assistant"),
+    "close_conversation": ("Terminer la conversation", "Close the conversation"),
+    "see_lead": ("Voir la demande n° {id}", "See request #{id}"),
+    "red_flag_alert": (
+        "⚠ Signe d'urgence : la personne a reçu la consigne d'appeler le 911.",
+        "⚠ Emergency sign: the person was told to call 911.",
+    ),
+    "window_closed": (
+        "Plus de 24 h depuis le dernier message de la personne : Meta ne livre plus de réponse libre. "
+        "Attendez qu'elle écrive, ou appelez-la.",
+        "More than 24 h since the person's last message: Meta no longer delivers a free reply. "
+        "Wait for them to write, or call them.",
+    ),
+    "notice_taken": (
+        "Un autre coordonnateur a déjà cette conversation.",
+        "Another coordinator already has this conversation.",
+    ),
+    "notice_taken_back": (
+        "L'assistant a repris cette conversation (aucune activité depuis trop longtemps). Reprenez-la en charge "
+        "pour répondre.",
+        "The assistant took this conversation back (no activity for too long). Take it over again to answer.",
+    ),
+    "notice_not_yours": ("Vous n'avez pas cette conversation.", "You do not have this conversation."),
+    "notice_window_closed": (
+        "Non envoyé : plus de 24 h depuis le dernier message de la personne (règle de Meta).",
+        "Not sent: more than 24 h since the person's last message (Meta's rule).",
+    ),
+    "notice_rasa_down": (
+        "Le serveur de l'assistant ne répond pas : rien n'a été changé. Réessayez dans un moment.",
+        "The assistant's server does not answer: nothing was changed. Try again in a moment.",
+    ),
+    "notice_not_configured": (
+        "La reprise en direct n'est pas configurée (SOS_HANDOFF_SECRET manquant).",
+        "Live take-over is not set up (SOS_HANDOFF_SECRET is missing).",
+    ),
+    "notice_channel_unavailable": (
+        "Le canal de cette conversation n'est pas disponible sur le serveur.",
+        "This conversation's channel is not available on the server.",
+    ),
+    "notice_handed_back": ("Conversation redonnée à l'assistant.", "Conversation given back to the assistant."),
+    "notice_closed": ("Conversation terminée.", "Conversation closed."),
+    "audit_claim": ("prise en charge", "take-over"),
+    "audit_reply": ("réponse en direct", "live reply"),
+    "audit_give_back": ("redonnée à l'assistant", "given back"),
+    "audit_close": ("conversation terminée", "conversation closed"),
     # Admin
     "audit_title": ("Journal d'accès aux demandes", "Audit log of the requests"),
     "col_when": ("Quand (UTC)", "When (UTC)"),

@@ -97,13 +97,17 @@ class Expired:
     language: str
 
 
-def load_session(db: Session, token: str | None, idle_timeout: timedelta) -> SignedIn | Expired | None:
+def load_session(
+    db: Session, token: str | None, idle_timeout: timedelta, touch: bool = True
+) -> SignedIn | Expired | None:
     """The signed-in staff member of a cookie's token, and the session marked as used now.
 
     Args:
         db: An open session of the database (the caller commits).
         token: The cookie's value.
         idle_timeout: How long an unused session lasts.
+        touch: Whether the request counts as use; a page's own poll does not (an open tab left
+            alone must still time out).
 
     Returns:
         Who is signed in; :class:`Expired` when the session was idle too long (it is deleted)
@@ -119,7 +123,8 @@ def load_session(db: Session, token: str | None, idle_timeout: timedelta) -> Sig
     if now - row.last_seen_at > idle_timeout or account is None or account.disabled_at is not None:
         db.delete(row)
         return Expired(row.language)
-    row.last_seen_at = now
+    if touch:
+        row.last_seen_at = now
     return SignedIn(row.id, account.name, account.role, row.language, row.csrf_token)
 
 

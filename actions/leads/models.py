@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -25,6 +25,9 @@ ROLES = ("coordinator", "admin")
 # What staff make of an unanswered question: not looked at yet, then one of the three marks.
 UNANSWERED_MARKS = ("new", "to_document", "out_of_scope", "done")
 NAME_LENGTH = 64
+# A conversation where the person asked for a person: waiting for a coordinator, claimed by one,
+# handed back to the assistant, or closed by the coordinator.
+LIVE_STATUSES = ("waiting", "claimed", "handed_back", "closed")
 
 metadata = MetaData(
     naming_convention={
@@ -244,6 +247,31 @@ class UnansweredQuestion(Base):
     mark = Column(String(16), nullable=False, default="new")
     marked_by = Column(String(NAME_LENGTH))
     marked_at = Column(UTCDateTime)
+
+
+class LiveConversation(Base):
+    """A conversation waiting for, or held by, a coordinator (the console's « Conversations »).
+
+    One row per conversation (its channel and Rasa's sender id). The action server writes it
+    when the person asks for a person or the questionnaire ends with a hand-off; the console
+    claims it with a conditional update, so two coordinators claiming at once cannot both win.
+    What the person and the coordinator say stays in the conversation itself (Rasa's tracker).
+    """
+
+    __tablename__ = "live_conversations"
+    __table_args__ = (UniqueConstraint("channel", "conversation_id"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(FIELD_LIMITS["channel"]), nullable=False)
+    conversation_id = Column(Text, nullable=False)
+    language = Column(String(8), nullable=False)
+    status = Column(String(16), nullable=False, index=True)
+    requested_at = Column(UTCDateTime, nullable=False)
+    coordinator = Column(String(NAME_LENGTH))
+    claimed_at = Column(UTCDateTime)
+    # The coordinator's last claim or reply: a claim idle for SOS_HANDOFF_IDLE_MINUTES is waiting again.
+    last_activity_at = Column(UTCDateTime)
+    updated_at = Column(UTCDateTime, nullable=False)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 OUTCOMES = ("candidate", "conservative_first", "human_requested")
-SPEAKERS = ("patient", "assistant")
+SPEAKERS = ("patient", "assistant", "coordinator")
 # Longest accepted value of the short fields (the columns are sized from these).
 FIELD_LIMITS = {
     "channel": 64,
@@ -31,7 +31,7 @@ class TranscriptLine:
 
     Attributes:
         at: When it was sent (aware, UTC).
-        speaker: ``"patient"`` or ``"assistant"``.
+        speaker: ``"patient"``, ``"assistant"`` or ``"coordinator"`` (a live hand-off's replies).
         text: The message as shown or typed.
     """
 

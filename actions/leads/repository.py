@@ -194,6 +194,10 @@ class LeadRepository:
         self.session.flush()
         return lead, created
 
+    def add_transcript_lines(self, lead: Lead, lines: list[dict[str, str]]) -> None:
+        """Adds the lines the lead's transcript does not hold yet (a live hand-off's messages), in time order."""
+        lead.transcript = _in_time_order(_appended(lead.transcript, lines))
+
     def listing_as_duplicate(self, lead_ids: set[int]) -> list[Lead]:
         """Leads whose ``possible_duplicates`` holds one of ``lead_ids``, oldest first."""
         query = select(Lead).where(Lead.possible_duplicates.is_not(None)).order_by(Lead.id)

@@ -34,6 +34,10 @@ It is also stricter than Rasa's:
   channel accepts), the client gets ``session_lost`` instead of ``session_confirm``, and no
   session: the widget clears its transcript, says so, and asks for a new session. When the
   store cannot be read (no agent yet, an error), the session is confirmed as before.
+- **Emits reach the socket whichever process emits.** A socket lives in one server process, but
+  a coordinator's reply (:mod:`bot.channels.coordinator`) may be handled by another. With
+  ``SOS_REDIS_HOST`` set, python-socketio's ``AsyncRedisManager`` carries every emit through
+  Redis's publish/subscribe to the process that holds the socket.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic
 from sanic.server.websockets.frame import WebsocketFrameAssembler
+from socketio import AsyncRedisManager
 
 from bot.channels.limits import cut_user_text
 from bot.language import metadata_language
@@ -62,6 +67,8 @@ logger = logging.getLogger(__name__)
 ORIGINS_VARIABLE = "SOS_WIDGET_ORIGINS"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 SESSION_LOST_EVT = "session_lost"
+# Redis's publish/subscribe channel of the widget's emits, shared by every server process.
+SHARED_EMITS_CHANNEL = "sos-widget"
 
 # A random UUID, with or without dashes, as the widget makes them; anything else is replaced.
 _SESSION_ID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$")
@@ -206,6 +213,19 @@ async def _user_message(
     )
 
 
+def shared_emits_manager(environ: Mapping[str, str] | None = None) -> AsyncRedisManager | None:
+    """A Redis client manager when ``SOS_REDIS_HOST`` names a Redis server, else ``None`` (one process)."""
+    env = os.environ if environ is None else environ
+    host = env.get("SOS_REDIS_HOST", "").strip()
+    if not host:
+        return None
+    port = int(env.get("SOS_REDIS_PORT") or 6379)
+    password = env.get("SOS_REDIS_PASSWORD") or None
+    return AsyncRedisManager(
+        f"redis://{host}:{port}/0", channel=SHARED_EMITS_CHANNEL, redis_options={"password": password}
+    )
+
+
 # --- Sanic's websocket -----------------------------------------------------------------------------
 
 
@@ -252,6 +272,13 @@ class SocketIOChannel(SocketIOInput):
         @blueprint.listener("before_server_start")
         async def keep_app(app: Sanic, _loop: Any) -> None:
             self.app = app
+            # In each server process, after Sanic forked it: a manager made before the fork would
+            # carry one host id into every process, and each would take the others' emits for its own.
+            manager = shared_emits_manager()
+            if manager is not None:
+                manager.set_server(self.sio)
+                self.sio.manager = manager
+                self.sio.manager_initialized = False
 
         return blueprint
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
 
 from actions.eligibility import (
     ActionEligibilityOutcome,
@@ -17,7 +19,11 @@ from actions.eligibility import (
 )
 from actions.form_control import ActionCancelForm, ActionCorrectAnswer
 from actions.handoff import ActionRequestHuman, ValidateContactForm, contact_slots, transcript
+from actions.leads import live
+from actions.leads.database import get_engine
+from actions.leads.models import LiveConversation
 from actions.leads.policy import CONSENT_VERSION, RETENTION_DAYS
+from actions.leads.settings import LeadSettings
 from actions.questionnaire import parse_consent
 from tests.support.trackers import make_tracker
 from tools.content import response_text
@@ -413,11 +419,24 @@ async def test_starting_again_forgets_answers_and_asks_a_refused_consent_again()
     assert SlotSet("residence", None) in events and SlotSet("health_consent", None) in events
 
 
-async def test_asking_for_a_person_keeps_the_eligibility_outcome():
+async def test_asking_for_a_person_keeps_the_eligibility_outcome(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOS_DATA_DIR", str(tmp_path))
     _, events = await run(ActionRequestHuman(), make_tracker(slots={"outcome": "candidate"}))
     assert events == [SlotSet("callback_wanted", True)]
     _, events = await run(ActionRequestHuman(), make_tracker(slots={"outcome": None}))
     assert SlotSet("outcome", "human_requested") in events
+
+
+async def test_asking_for_a_person_lists_the_conversation_for_the_coordinators(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOS_DATA_DIR", str(tmp_path))
+    tracker = make_tracker(slots={"language": "en"})
+
+    await run(ActionRequestHuman(), tracker)
+
+    with Session(get_engine(LeadSettings.from_env().database_url), future=True) as db:
+        (row,) = live.open_conversations(db, datetime.now(UTC), timedelta(minutes=15))
+        found = db.get(LiveConversation, row.id)
+        assert (found.conversation_id, row.language, row.waiting) == (tracker.sender_id, "en", True)
 
 
 async def test_cancel_stops_the_form_and_forgets_the_answers():
@@ -565,3 +584,13 @@ async def test_an_unread_plain_name_is_kept_without_confirmation(name):
     slots = {"health_consent": True, "callback_wanted": True}
     _, events = await run(ValidateContactForm(), form_turn("contact_form", "contact_name", name, "nlu_fallback", slots))
     assert slot_events(events).get("contact_name") == name
+
+
+def test_the_transcript_names_a_coordinator_who_took_the_conversation_over():
+    events = [
+        {"event": "user", "text": "un humain svp", "timestamp": 1},
+        {"event": "bot", "text": "Un coordonnateur se joint", "timestamp": 2, "metadata": {"utter_action": "x"}},
+        {"event": "bot", "text": "Bonjour, ici Claire", "timestamp": 3, "metadata": {"sos_coordinator": "claire"}},
+    ]
+
+    assert [line.speaker for line in transcript(events)] == ["patient", "assistant", "coordinator"]

@@ -67,6 +67,19 @@ def test_an_idle_session_ends_and_says_its_language(db: Session) -> None:
     assert load_session(db, token, IDLE) is None
 
 
+def test_a_page_s_own_poll_does_not_keep_the_session_alive(db: Session) -> None:
+    account = staff.add_account(db, "claire", "coordinator", "a long password here")
+    token = start_session(db, account, "en")
+    db.flush()
+    seen = datetime.now(UTC) - IDLE + timedelta(seconds=30)
+    db.execute(update(ConsoleSession).values(last_seen_at=seen))
+
+    assert isinstance(load_session(db, token, IDLE, touch=False), SignedIn)
+    assert db.execute(select(ConsoleSession.last_seen_at)).scalar_one() == seen
+    assert isinstance(load_session(db, token, IDLE), SignedIn)
+    assert db.execute(select(ConsoleSession.last_seen_at)).scalar_one() > seen
+
+
 def test_a_disabled_account_or_a_sign_out_ends_the_session(db: Session) -> None:
     account = staff.add_account(db, "claire", "coordinator", "a long password here")
     first, second = start_session(db, account, "fr"), start_session(db, account, "fr")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 import pytest
 
 from tests.support.fake_graph import FakeGraphApi
@@ -18,6 +21,12 @@ CHANNEL_ENV = {
 }
 
 
+@functools.cache
+def handoff_secret() -> str:
+    """The secret of the Rasa server's coordinator endpoint in this test run (random, never stored)."""
+    return secrets.token_urlsafe(24)
+
+
 def server_env(
     tmp_path_factory: pytest.TempPathFactory,
     folder: str,
@@ -26,8 +35,13 @@ def server_env(
 ) -> dict[str, str]:
     """The environment of a test stack: its data (and spool) in a new temporary ``folder``,
     leads in SQLite there unless ``database_url`` names another database, spooled leads
-    retried every second, and with ``graph`` the channels' test settings and Meta's fake."""
-    env = {"SOS_DATA_DIR": str(tmp_path_factory.mktemp(folder)), "SOS_SPOOL_RETRY_SECONDS": "1"}
+    retried every second, the coordinator endpoint open to the run's secret, and with ``graph``
+    the channels' test settings and Meta's fake."""
+    env = {
+        "SOS_DATA_DIR": str(tmp_path_factory.mktemp(folder)),
+        "SOS_SPOOL_RETRY_SECONDS": "1",
+        "SOS_HANDOFF_SECRET": handoff_secret(),
+    }
     if database_url:
         env["SOS_DATABASE_URL"] = database_url
     if graph:

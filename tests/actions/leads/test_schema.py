@@ -74,7 +74,7 @@ def test_the_schema_is_migrated_once_per_process(database_url: str, monkeypatch:
 
     assert calls == ["head"]
     with engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0003"
+        assert MigrationContext.configure(connection).get_current_revision() == "0004"
 
 
 def test_times_are_timezone_aware_on_postgresql(postgres_server: PostgresServer) -> None:

@@ -1,0 +1,132 @@
+"""What the Rasa server does with a conversation a coordinator has taken over.
+
+Two entry points share the helpers here:
+
+- :func:`handle_message` wraps the processor's ``handle_message`` (installed by
+  :mod:`bot.rasa_patches`). A message in a claimed conversation is logged and nothing is
+  predicted (Rasa's own pause), except that a first-person acute red flag still gets
+  ``utter_emergency`` at once, marked so the console highlights it. A stale claim is ended
+  first (:mod:`bot.takeover`) and the person is told the assistant is back — or, outside the
+  coordinators' hours, when to expect an answer — before the assistant answers the message.
+- :func:`session_expired` wraps the processor's ``_has_session_expired``: a conversation a
+  coordinator holds keeps its session however long the person was silent (a new session would
+  reset Rasa's pause, and the assistant would answer a person the coordinator is talking to).
+- :mod:`bot.channels.coordinator`, the console's loopback endpoint, says the joined, handed
+  back and closed responses with :func:`say`.
+
+Every patient-facing text is a domain response, in the conversation's language.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from rasa.core.actions.action import create_bot_utterance
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.safety import assess
+from bot.takeover import ALERT_KEY, EMERGENCY_ALERT, TakeoverSettings, current_claim, release_event
+
+logger = logging.getLogger(__name__)
+
+EMERGENCY_RESPONSE = "utter_emergency"
+AWAY_RESPONSE = "utter_coordinator_away"
+OUT_OF_HOURS_RESPONSE = "utter_coordinator_out_of_hours"
+Handler = Callable[[MessageProcessor, UserMessage], Awaitable[Any]]
+ExpiryCheck = Callable[[MessageProcessor, DialogueStateTracker], bool]
+
+
+@functools.cache
+def settings() -> TakeoverSettings:
+    """This process's take-over settings, read from the environment once."""
+    return TakeoverSettings.from_env()
+
+
+async def say(
+    processor: MessageProcessor,
+    tracker: DialogueStateTracker,
+    output: OutputChannel,
+    response: str,
+    metadata: dict[str, Any] | None = None,
+    **values: Any,
+) -> bool:
+    """Sends the domain response ``response`` to the person and keeps it in ``tracker``.
+
+    Args:
+        processor: The agent's processor (its domain and response generator).
+        tracker: The conversation; the caller saves it.
+        output: The person's channel.
+        response: A response of the domain.
+        metadata: Added to the kept ``BotUttered`` event's metadata.
+        values: Filled into the response's ``{placeholders}``.
+
+    Returns:
+        Whether there was a variation to send.
+    """
+    message = await processor.nlg.generate(response, tracker, output.name(), **values)
+    if message is None:
+        logger.error("no variation of %s for this conversation: nothing was said", response)
+        return False
+    message["utter_action"] = response
+    event = create_bot_utterance(message)
+    event.metadata = {**(event.metadata or {}), **(metadata or {})}
+    tracker.update(event)
+    await processor.execute_side_effects([event], tracker, output)
+    return True
+
+
+def is_emergency(text: str | None) -> bool:
+    """Whether ``text`` describes an acute red flag happening to the person now."""
+    finding = assess(text or "")
+    return finding is not None and finding.intent == "emergency"
+
+
+async def handle_message(processor: MessageProcessor, message: UserMessage, handle: Handler) -> Any:
+    """``handle(processor, message)``, as a claimed conversation needs it (see the module)."""
+    tracker = await processor.get_tracker(message.sender_id)
+    claim = current_claim(tracker.events)
+    if claim is None:
+        return await handle(processor, message)
+    now = datetime.now(UTC)
+    chosen = settings()
+    if claim.stale(now, chosen.idle_timeout):
+        await _take_back(processor, tracker, message.output_channel, chosen, now)
+        return await handle(processor, message)
+    result = await handle(processor, message)
+    if is_emergency(message.text):
+        tracker = await processor.get_tracker(message.sender_id)
+        await say(processor, tracker, message.output_channel, EMERGENCY_RESPONSE, {ALERT_KEY: EMERGENCY_ALERT})
+        await processor.save_tracker(tracker)
+        logger.warning("acute red flag in a conversation a coordinator holds: the emergency answer was sent")
+    return result
+
+
+def session_expired(processor: MessageProcessor, tracker: DialogueStateTracker, rasa_check: ExpiryCheck) -> bool:
+    """Rasa's ``rasa_check``, except that a session under a live claim never expires."""
+    claim = current_claim(tracker.events)
+    if claim is not None and not claim.stale(datetime.now(UTC), settings().idle_timeout):
+        return False
+    return rasa_check(processor, tracker)
+
+
+async def _take_back(
+    processor: MessageProcessor,
+    tracker: DialogueStateTracker,
+    output: OutputChannel,
+    chosen: TakeoverSettings,
+    now: datetime,
+) -> None:
+    """Ends a stale claim; the person is told, then the assistant answers as usual."""
+    logger.info("a claim without coordinator activity for %s ended: the assistant answers", chosen.idle_timeout)
+    tracker.update(release_event("idle"))
+    if chosen.open_at(now):
+        await say(processor, tracker, output, AWAY_RESPONSE)
+    else:
+        await say(processor, tracker, output, OUT_OF_HOURS_RESPONSE, opening_hours=chosen.opening_hours)
+    await processor.save_tracker(tracker)
