@@ -27,6 +27,13 @@ from bot.server import API_TOKEN_VARIABLE
 PROJECT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 240
 RASA_READY_LINE = "Rasa server is up and running."
+# The live hand-off's settings (bot/takeover.py, bot/channels/coordinator.py).
+HANDOFF_VARIABLES = (
+    "SOS_HANDOFF_SECRET",
+    "SOS_HANDOFF_IDLE_MINUTES",
+    "SOS_HANDOFF_HOURS",
+    "SOS_HANDOFF_TIMEZONE",
+)
 # With one server process per core, each computes on one thread (TensorFlow, OpenMP/BLAS):
 # their default thread pools would make the processes compete for the same cores.
 ONE_THREAD_EACH = {
@@ -194,8 +201,8 @@ class RasaStack:
             "SANIC_WORKERS": str(workers),
         }
         # Without ``redis``, a Redis named by the caller's environment is not used either.
-        # A developer's own token or widget origins never reach a test stack either.
-        self.unset = {API_TOKEN_VARIABLE, "SOS_WIDGET_ORIGINS"} - set(self.env)
+        # A developer's own token, widget origins or live hand-off settings never reach a test stack either.
+        self.unset = {API_TOKEN_VARIABLE, "SOS_WIDGET_ORIGINS", *HANDOFF_VARIABLES} - set(self.env)
         if redis is None:
             self.unset |= set(RedisServer.VARIABLES)
         self.endpoints = "endpoints-redis.yml" if redis else "endpoints.yml"

@@ -78,6 +78,7 @@
     const holder = document.getElementById("holder");
     const flag = document.getElementById("red-flag");
     const windowClosed = document.getElementById("window-closed");
+    log.scrollTop = log.scrollHeight; // the newest messages first in view
     poll(log.dataset.poll, (data) => {
       if (!data.messages) return;
       const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
@@ -88,8 +89,8 @@
           const meta = document.createElement("span");
           meta.className = "meta";
           meta.textContent = message.at.slice(11, 16) + " · " + message.who;
-          const text = document.createElement("span");
-          text.className = "text";
+          const text = document.createElement("p");
+          text.className = "patient-words";
           text.textContent = message.text;
           li.append(meta, text);
           return li;

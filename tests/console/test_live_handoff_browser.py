@@ -8,6 +8,8 @@ reload, claims it, and messages go both ways while the assistant stays silent, e
 911 answer to an acute red flag, highlighted for the coordinator. Given back, the assistant
 answers again. Two coordinators claiming at once: exactly one wins. A claim left idle: the
 patient's next message is answered by the assistant, and the console follows.
+
+Writes docs/console-conversation.png (the French run: a claimed conversation with a red flag).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,6 +46,8 @@ from tools.web import WebPage
 
 pytestmark = pytest.mark.server
 
+PROJECT = Path(__file__).resolve().parents[2]
+SCREENSHOT = PROJECT / "docs" / "console-conversation.png"
 ANSWER_MS = 60_000
 LAUNCHER, INPUT, BOT, USER = (
     ".sos-chat__launcher",
@@ -227,6 +232,8 @@ def test_a_coordinator_takes_over_a_widget_conversation_and_gives_it_back(
     assert widget_wait(patient, 5)[4] == "utter_emergency"
     expect(coordinator.locator("#red-flag")).to_be_visible()
     expect(coordinator.locator("#messages li.line-alert.line-patient")).to_contain_text(RED_FLAG[language][:15])
+    if language == "fr":
+        coordinator.screenshot(path=str(SCREENSHOT), full_page=True)
 
     # Given back: the person is told, and the assistant answers again.
     coordinator.get_by_role("button", name=label("give_back", language)).click()

@@ -45,8 +45,8 @@ class ConsoleServer:
     def __init__(self, env: dict[str, str], log_dir: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        # The developer's own SOS_* settings never reach a test console.
-        own = {name: value for name, value in os.environ.items() if not name.startswith("SOS_CONSOLE")}
+        # The developer's own console and live hand-off settings never reach a test console.
+        own = {name: value for name, value in os.environ.items() if not name.startswith(("SOS_CONSOLE", "SOS_HANDOFF"))}
         self.env = {**own, **env, "SOS_CONSOLE_PORT": str(self.port), "SOS_CONSOLE_HOST": "127.0.0.1"}
         self.log = Path(log_dir or tempfile.mkdtemp(prefix="sos-console-")) / "console.log"
         self.process: subprocess.Popen | None = None
