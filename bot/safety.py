@@ -42,7 +42,8 @@ _BLADDER_BOWEL = _any(
     r"\bpissed myself",
     r"\bwet (?:my|the) (?:pants|bed)",
     r"\bpiss",
-    r"\bmouill\w* (?:ma|mon|mes|le|la|les) (?:jaquette|pantalons?|culottes?|lit|pyjama|draps|linge|robe de chambre)",
+    r"\bmouill\w* (?:ma|mon|mes|le|la|les|son|sa|ses) (?:jaquette|pantalons?|culottes?|lit|pyjama|draps|linge"
+    r"|robe de chambre)",
 )
 _LOSS_OF_CONTROL = _any(
     r"control",
@@ -69,9 +70,13 @@ _LOSS_OF_CONTROL = _any(
     r"\blosing\b",
     r"\baccident",
     r"\bno longer\b",
-    r"\b(?:misere|difficulte|de la peine|du mal) a (?:uriner|pisser|faire pipi|aller a la selle)",
+    r"\b(?:misere|difficulte|de la peine|du mal) a (?:uriner|pisser|faire pipi|aller a la selle|me retenir|se retenir)",
+    r"\b(?:pas|pu|plus) (?:ete |ete capable de |capable de )?(?:pisser|uriner|faire pipi)",
+    r"\bpas (?:fait|ete faire) pipi",
+    r"\brien (?:ne )?sort\b",
+    r"\b(?:pas|pu|plus) (?:ete )?capable",
     r"\b(?:trouble|difficulty|struggling|hard time) (?:peeing|urinating|passing urine)",
-    r"\bsans m'en (?:rendre compte|apercevoir)",
+    r"\bsans (?:meme )?m'en (?:rendre compte|apercevoir)",
     r"\bwithout (?:noticing|realizing|feeling it)",
 )
 _INCONTINENCE = _any(
@@ -82,6 +87,7 @@ _INCONTINENCE = _any(
     r"\bfait pipi dans (?:mes|mon) ",
     r"\bmouill\w* (?:ma|mon|mes) (?:jaquette|pantalons?|culottes?|lit|pyjama|draps|linge) sans",
     r"\b(?:chie|fait caca|fait) dans (?:mes|ses|mon|son) (?:culottes|pantalons?|shorts?|froc)",
+    r"\baccidents?\W{0,3} dans (?:mes|ses|ma|sa|mon|son) (?:culottes|pantalons?|lit)",
     r"\bhad an accident\b.{0,60}(?:didn'?t feel|without feeling|couldn'?t hold|didn'?t notice|coming)",
     r"\bqueue de cheval",
     r"\bcauda equina",
@@ -89,7 +95,7 @@ _INCONTINENCE = _any(
 _NUMB = _any(
     r"engourdi",
     r"insensib",
-    r"\bj?sens (?:pu|plus|rien|pas)\b",
+    r"\b(?:j?sens|sent|sentent) (?:pu|plus|rien|pas|moins)\b",
     r"\bsensation",
     r"fourmill",
     r"\bgele\b",
@@ -139,7 +145,10 @@ _WEAKNESS_WORSENING = _any(
     r"\bcollaps",
     r"\bcan'?t (?:hardly |barely |really )?walk",
     r"\b(?:barely|hardly) (?:walk|stand)",
-    r"\bjambes? (?:toutes? )?molles?",
+    r"\bjambes? (?:sont |est )?(?:toutes? )?molles?",
+    r"\bjambes? (?:sont )?comme (?:du coton|de la guenille|de la guenille)",
+    r"\b(?:pas|pu|plus) capable de (?:me lever|bouger|marcher|me tenir debout|me relever|la relever|le relever)",
+    r"\bfaibliss\w* de plus en plus",
     r"\b(?:sens|sent|sentent|jsens) (?:pu|plus|rien|pas) (?:mes|ses|sa|ma|les|leurs) jambes?",
     r"\bcan'?t feel (?:my|his|her|their|the) legs?",
     r"\b(?:jambes?|legs?) (?:ne me )?(?:portent|tiennent) (?:plus|pu)",
@@ -157,7 +166,18 @@ _WEAKNESS_WORSENING = _any(
     r"(?:de plus en plus|de pire en pire|rapidement|soudain\w*|getting|rapidly|quickly|suddenly)"
     r".{0,25}(?:faibl\w*|weak\w*)",
 )
-_FEVER = _any(r"\bfievre", r"\bfrissons", r"\bfait de la temperature", r"\bfever", r"\bfeverish", r"\bchills\b")
+_FEVER = _any(
+    r"\bfievre",
+    r"\bfrissons",
+    r"\bfait de la temperature",
+    r"\bfever",
+    r"\bfeverish",
+    r"\bchills\b",
+    r"\bbouillante?\b",
+    r"\bclaqu\w* des dents",
+    r"\b(?:38|39|40|41)[.,]\d\b",
+    r"\b(?:38|39|40|41|101|102|103|104) ?(?:degres|°)",
+)
 _BACK = _any(
     r"\bdos\b",
     r"\bcolonne",
@@ -174,6 +194,11 @@ _BACK = _any(
     r"\bspin",
     r"\blumbar",
     r"\bincision",
+    r"\binfiltration",
+    r"\binjection",
+    r"\bpiqure",
+    r"\bbloc facettaire",
+    r"\bepidural",
     r"\bwound",
     r"\bsurgery",
     r"\bsciatica",
@@ -205,6 +230,7 @@ _MAJOR_TRAUMA = _any(
     r"\btombe (?:de|d'une|du haut|en bas)",
     r"\btomb\w* (?:dans l'escalier|dans les marches|en bas|sur le dos|sur les fesses|sur la glace|d'un|d'une|du)",
     r"\b(?:je viens|vient|viennent) de tomber",
+    r"\btomb\w* (?:de (?:sa|son|ma|mon|la|le)|en bas de) (?:chaise|lit|echelle|escabeau|toit|escalier)",
     r"\bfractur",
     r"\bglisse\w* (?:sur|dans)",
     r"\btraumatisme",
@@ -273,6 +299,29 @@ _MEDICATION = (
     r"|weed|gumm(?:y|ies)|edibles?|joints?|bieres?|beers?|alcool|alcohol|booze|vin|wine|calcium|magnesium"
     r"|omega|glucosamine|cigarettes?|clopes?|nicotine|pompes?|inhalers?|puffers?)"
 )
+# A drug or product named (not « médicaments » in general), and what it may change: a question
+# naming both is about the person's own treatment (« sous Coumadin… on arrête avant l'avion? »).
+_NAMED_MEDICATION = re.compile(
+    r"\b(?:advil|tylenol|motrin|aleve|lyrica|anticoagulants?|anti-?coagul\w*|blood thinners?|eclaircisseurs?|eliquis"
+    r"|xarelto|coumadin|warfarin\w*|plavix|aspirine?|insuline?|insulin|lantus|humalog|metformin\w*|ozempic"
+    r"|antidepresseurs?|antidepressants?|supplements?|vitamines?|vitamins?|cannabis|cbd|pot|joints?|weed"
+    r"|somniferes?|sleeping pills?|gabapentin\w*|pregabalin\w*|opio\w*|morphine|dilaudid|oxy\w*|celebrex"
+    r"|naproxen\w*|ibuprof\w*|acetaminoph\w*|cortisone|prednison\w*|relaxants?|anti.?inflammat\w*"
+    r"|ativan|lorazepam|xanax|valium|clonazepam|rivotril|benzo\w*|hydromorph\w*|percocet|codeine"
+    r"|tramadol|fentanyl|methadone|suboxone|zopiclone|imovane|metoprolol|ramipril|lisinopril|amlodipine"
+    r"|beta-?bloquants?|methotrexate|viagra|cialis|concerta|ritalin|adderall|synthroid|levothyrox\w*|curcuma"
+    r"|omega|glucosamine|tisanes?|produits naturels|naturo\w*|pilules (?:de|pour) (?:pression|la pression)"
+    r"|pills? for (?:my )?(?:blood )?pressure|nicotine|patch\w*|cigarettes?|vapot\w*|vaping)\b"
+)
+_CARE_QUESTION = re.compile(
+    r"\b(?:operation|chirurgie|op|ope|l'ope|intervention|anesth\w*|avion|vol|douane|surgery|operation|flight|plane"
+    r"|customs|jeun|fasting|derange\w*|probleme|dangereux|dangerous|retard\w*|arret\w*|cesse\w*|interromp\w*"
+    r"|saut\w*|continu\w*|stop\w*|quit\w*|skip\w*|keep|garde\w*|reduire|reduit|diminu\w*|double\w*)\b"
+)
+_TAKEN_BEFORE = re.compile(
+    r"\b(?:took|tried|was on|used to take|j'ai (?:deja )?pris|j'avais pris|j'ai essaye|je prenais|prenais)"
+    r"\s+(?:[\w']+\s+){0,2}?" + _NAMED_MEDICATION.pattern.removeprefix(r"\b")
+)
 _SURGERY = r"(?:operation|chirurgie|intervention|fusion|arthrodese|surgery|operated|disc replacement|prothese)"
 _IMAGING = r"(?:irm|mri|scan|scanner|ct|radiographie|x-?rays?|imagerie|imaging|resultats|results|rapport)"
 _MEDICAL_ADVICE = _any(
@@ -312,7 +361,7 @@ _MEDICAL_ADVICE = _any(
     r"|increase|up it|doubler"
     r"|prendre|en prendre|arreter|jarrete|continuer|garder|apporter|boire|monter|augmenter|doing (?:that|it))\b",
     r"\b" + _MEDICATION + r"\b.{0,90}\b(?:or nah|gotta quit|have to quit)\b",
-    r"\bje (?:la|le|les|l')\s?prends\b.{0,80}\?",
+    r"\bje (?:la|le|les|l')\s?prends?\b.{0,80}\?",
     r"\b(?:can i|should i|do i|must i|ok to|okay to|is it ok to|safe to|est-ce que je peux|je peux-tu|jpeux tu"
     r"|puis-je|dois-je|devrais-je|pouvoir) (?:\w+ ){0,3}(?:prendre|take|bring|apporter|use|utiliser|boire|drink"
     r"|start|commencer|mix|melanger)\b(?:\s+[\w']+){0,4}?\s+" + _MEDICATION,
@@ -345,7 +394,8 @@ _PAST = _any(
     r"|(?:all )?cleared up|since recovered|fully recovered|gueri|guerie|it's over|is over|no longer)\b",
     r"\b(?:last (?:yr|month|spring|summer|fall|autumn|winter)|le mois (?:passe|dernier)"
     r"|l'(?:ete|hiver|automne|printemps) (?:passe|dernier)"
-    r"|back to normal|revenu a la normale|c'etait (?:la grippe|un virus|une grippe)|it was (?:the )?flu)\b",
+    r"|back to normal|revenu a la normale|revenu normal|c'etait (?:la grippe|un virus|une grippe)|it was (?:the )?flu"
+    r"|la derniere fois|the last time|date de (?:19|20)\d\d)\b",
     r"\b(?:\d+|a|one|two|three|a few|several) yrs? ago\b",
 )
 _FEARED = _any(
@@ -372,7 +422,8 @@ _NEGATED = _any(
 # Words of suddenness or of the day say « now » only when no date places the story in the past
 # (« il y a deux ans ses jambes ont lâché soudainement »).
 _NOW_UNLESS_DATED = _any(
-    r"\b(?:aujourd'hui|tout d'un coup|tout a coup|soudainement|subitement|today|suddenly|all of a sudden)\b"
+    r"\bdate de (?:19|20)\d\d\b",
+    r"\b(?:aujourd'hui|tout d'un coup|tout a coup|soudainement|subitement|today|suddenly|all of a sudden)\b",
 )
 _DATED = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
@@ -386,6 +437,10 @@ _NOW = _any(
     r"\b(?:he|she|they) (?:just|has just|have just)\b",
     r"\bjust (?:slipped|fell|collapsed|had an accident|lost)\b",
     r"\bvien(?:t|nent) de (?:tomber|glisser|perdre|s'effondrer)\b",
+    r"\b(?:a matin|tantot|hier soir|ce midi|cet apres-midi)\b",
+    r"\b(?:ca fait|since|for) (?:\d+|une|deux|trois) ?(?:h|heures?|hours?)\b",
+    r"\bdepuis (?:\d+|un|une|deux|trois|quatre|quelques) (?:jours?|heures?)\b",
+    r"\bdepuis (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
     r"\bdepuis (?:ce matin|hier|cette nuit|tantot|tout a l'heure|quelques heures|\d+ ?h|\d+ heures|une heure|ce soir)",
     r"\b(?:en ce moment|la, la|ce matin|cette nuit|ce soir"
     r"|right now|at the moment|this morning|tonight|last night|since yesterday|since this morning"
@@ -428,6 +483,13 @@ _RED_FLAG_CONCEPT = _any(
     r"\blesions? nerveuses?",
     r"\btumou?r",
     r"\btumeur",
+    r"\buriner",
+    r"\bjambes? (?:sont )?(?:pas )?faibles?",
+    r"\bfuites?\b",
+    r"\bsphincter",
+    r"\ben selle\b",
+    r"\bchute\b",
+    r"s'engourdi",
 )
 # A history of cancer with new back pain is the red flag itself: the past does not set it aside.
 _PAST_IS_THE_FLAG = {"cancer", "cancer_signs"}
@@ -489,7 +551,13 @@ def find_red_flag(text: str) -> str | None:
 
 def asks_personal_advice(text: str) -> bool:
     """Return whether ``text`` asks for personal advice: doses, medication changes, « do I need surgery », reading one's own imaging."""
-    return bool(_MEDICAL_ADVICE.search(fold(text)))
+    folded = fold(text)
+    if _MEDICAL_ADVICE.search(folded):
+        return True
+    # A drug the person takes, named, in a question about the surgery, the flight or stopping it
+    # (one taken once, in a story, is not: « took Advil, did physio; do I need physio first? »).
+    current = _TAKEN_BEFORE.sub(" ", folded)
+    return "?" in folded and bool(_NAMED_MEDICATION.search(current) and _CARE_QUESTION.search(folded))
 
 
 def assess(text: str) -> SafetyFinding | None:

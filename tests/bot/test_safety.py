@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from bot.safety import SafetyFinding, assess, find_red_flag
 
@@ -262,3 +265,53 @@ def test_more_personal_medication_questions_are_medical_advice(text):
 def test_medication_words_in_ordinary_questions_are_left_alone(text):
     finding = assess(text)
     assert finding is None or finding.intent not in {"emergency", "medical_advice"}
+
+
+EXPECTED_FINDING = {
+    "medication": "medical_advice",
+    "red_flag_acute": "emergency",
+    "red_flag_mention": "red_flag_mention",
+}
+
+
+def test_the_french_safety_development_set_is_mostly_found():
+    """The messages of ``tests/field/safety_dev_fr.yml`` (tuned on: a floor against regressions)."""
+    cases = yaml.safe_load((Path(__file__).parents[1] / "field" / "safety_dev_fr.yml").read_text(encoding="utf-8"))
+    found = [(assess(case["text"]) or SafetyFinding("", "")).intent == EXPECTED_FINDING[case["kind"]] for case in cases]
+    assert len(cases) == 100
+    assert sum(found) >= 85
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pas été capable de pisser depuis hier midi pis mal au dos",
+        "hier soir j'ai eu deux « accidents » dans mes culottes sans même m'en rendre compte",
+        "mon chum arrive pu à faire pipi, rien sort, ça fait 10h",
+        "opérée avant-hier, à matin mes deux jambes sont molles pis je suis pas capable de me lever",
+        "infiltration lundi, là j'ai des frissons pis 38,9",
+        "mon mari s'est fait mal au dos à matin pis il sent pu ses fesses",
+        "I had my discectomy Monday and tonight I'm at 39.5 with chills and back pain",
+    ],
+)
+def test_more_french_emergencies_told_plainly_are_found(text):
+    assert assess(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma mère est sous Coumadin, est-ce qu'on arrête avant de prendre l'avion?",
+        "je prends du curcuma pis des oméga 3, faut arrêter avant l'opé?",
+        "mes pilules de pression je les prend pareil le matin?",
+        "je suis sous méthotrexate, faut-il l'interrompre avant l'intervention?",
+        "I'm on Plavix since my stent, is that a problem for the surgery?",
+    ],
+)
+def test_a_named_drug_in_a_question_about_the_surgery_is_medical_advice(text):
+    assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
+
+
+def test_a_drug_taken_once_in_a_story_does_not_make_the_question_medical_advice():
+    finding = assess("J'ai déjà pris du Percocet une fois. Combien coûte une chirurgie en France?")
+    assert finding is None or finding.intent != "medical_advice"
