@@ -19,6 +19,7 @@ processes that share the tracker store.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,7 +28,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR
 
 from bot.message_shape import MessageShape, asks, shape_of
-from bot.text import words
+from bot.text import fold, words
 
 Parse = Callable[[str], Awaitable[dict[str, Any]]]
 
@@ -56,6 +57,16 @@ STORY_REPLACES = {
 CONTEXT_MAY_CHANGE = {FAQ, "nlu_fallback", FOLLOW_UP, "not_in_documents", "out_of_scope", "inform"}
 # A request among the sentences of a long message wins over its questions.
 REQUESTS = {"eligibility", "request_human"}
+# A part of a message read as a request must say what it asks for: to be evaluated, an
+# appointment, a call, a person. (Read alone, « I'll be staying at a hotel and want to be with
+# her » or « faut que j'en refasse une? » looked like requests to the model.)
+_REQUEST_CUE = re.compile(
+    r"\b(?:evalu\w*|admissib\w*|eligib\w*|candidat\w*|qualif\w*|rendez-vous|rdv|consult\w*|inscri\w*|questionnaire"
+    r"|commencer|debuter|demarr\w*|appel\w*|rappel\w*|telephon\w*|parler|jaser|contact\w*|joindre|coordonnat\w*"
+    r"|conseill\w*|quelqu'un|humain|une personne|vraie personne|assess\w*|appointment|book\w*|sign(?:ing)? up"
+    r"|regist\w*|start\w*|begin|get started|call\w*|phone|speak|talk|reach|coordinator|someone|somebody|a person"
+    r"|real person|human|agent|screen\w*|apply|application|soumettre|submit)\b"
+)
 REQUEST_CONFIDENCE = 0.8
 # A whole message read as a request this surely stays one, whatever its last question.
 WHOLE_REQUEST_CONFIDENCE = 0.6
@@ -256,7 +267,7 @@ async def _story_or_question(
     question = None
     if shape.question:
         question = await parse(shape.question)
-        if not answers(question) or intent_of(question) in FINAL_INTENTS:
+        if not answers(question) or intent_of(question) in FINAL_INTENTS or _unsaid_request(question, shape.question):
             question = None
     if question and shape.question.rstrip().endswith("?") and confidence_of(question) >= SURE_QUESTION:
         return question, "question", shape.question
@@ -277,6 +288,11 @@ async def _story_or_question(
     return whole, "whole", text
 
 
+def _unsaid_request(parse_data: dict[str, Any], text: str) -> bool:
+    """Whether a part of a message was read as a request it does not say (no request cue)."""
+    return intent_of(parse_data) in REQUESTS and not _REQUEST_CUE.search(fold(text))
+
+
 async def _request_among(shape: MessageShape, parse: Parse) -> tuple[dict[str, Any], str, str] | None:
     """A sentence of the message that asks, surely, to be evaluated or to talk to someone."""
     if len(shape.sentences) < 2:
@@ -284,7 +300,11 @@ async def _request_among(shape: MessageShape, parse: Parse) -> tuple[dict[str, A
     asking = [sentence for sentence in shape.sentences if asks(sentence)][-REQUEST_SENTENCES:]
     for sentence in reversed(asking):
         reading = await parse(sentence)
-        if intent_of(reading) in REQUESTS and confidence_of(reading) >= REQUEST_CONFIDENCE:
+        if (
+            intent_of(reading) in REQUESTS
+            and confidence_of(reading) >= REQUEST_CONFIDENCE
+            and not _unsaid_request(reading, sentence)
+        ):
             return reading, "request", sentence
     return None
 

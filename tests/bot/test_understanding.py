@@ -346,3 +346,42 @@ async def test_a_story_the_model_reads_as_a_story_gets_the_prompt():
     text = "I've had sciatica for a year. Physio and injections did nothing. I am tired of it."
     result = await understand(text, FakePipeline({text: parsed("share_story", 0.9)}), conversation())
     assert result["intent"]["name"] == "share_story"
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "question", "answer"),
+    [
+        (
+            "What are the visiting hours at the clinic? I'll be staying at a hotel and want to be with her.",
+            "I'll be staying at a hotel and want to be with her.",
+            "What are the visiting hours at the clinic?",
+            "faq/hospital_comfort",
+        ),
+        (
+            "C'est quoi les heures de visite à la clinique? Je vais rester à l'hôtel pis je veux être avec elle.",
+            "Je vais rester à l'hôtel pis je veux être avec elle.",
+            "C'est quoi les heures de visite à la clinique?",
+            "faq/hospital_comfort",
+        ),
+    ],
+)
+async def test_a_part_read_as_a_request_it_does_not_say_is_no_request(text, part, question, answer):
+    pipeline = FakePipeline(
+        {text: parsed("faq", 0.5, answer), part: parsed("eligibility", 0.96), question: parsed("faq", 0.5, answer)}
+    )
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Mon IRM date de 2022. Est-ce qu'elle est encore bonne ou faut que j'en refasse une?",
+        "My MRI is from 2022. Is it still good or do I need a new one?",
+    ],
+)
+async def test_a_question_read_as_a_request_it_does_not_say_is_not_taken_for_one(question):
+    asked = question.split(". ", 1)[1]
+    pipeline = FakePipeline({question: parsed("faq", 0.5, "faq/medical_file"), asked: parsed("eligibility", 0.62)})
+    result = await understand(question, pipeline, conversation())
+    assert result["intent"]["name"] != "eligibility"
