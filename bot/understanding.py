@@ -61,7 +61,8 @@ REQUESTS = {"eligibility", "request_human"}
 # appointment, a call, a person. (Read alone, « I'll be staying at a hotel and want to be with
 # her » or « faut que j'en refasse une? » looked like requests to the model.)
 _REQUEST_CUE = re.compile(
-    r"\b(?:evalu\w*|admissib\w*|eligib\w*|candidat\w*|qualif\w*|rendez-vous|rdv|consult\w*|inscri\w*|questionnaire"
+    r"\b(?:evalu\w*|admiss?ib\w*|el+[ei]g[aei]b\w*|candidat\w*|qualif\w*|etudi\w*|examin\w*|analys\w*"
+    r"|review\w*|look at my|considered|accept\w*|rendez-vous|rdv|consult\w*|inscri\w*|questionnaire"
     r"|commencer|debuter|demarr\w*|appel\w*|rappel\w*|telephon\w*|parler|jaser|contact\w*|joindre|coordonnat\w*"
     r"|conseill\w*|quelqu'un|humain|une personne|vraie personne|assess\w*|appointment|book\w*|sign(?:ing)? up"
     r"|regist\w*|start\w*|begin|get started|call\w*|phone|speak|talk|reach|coordinator|someone|somebody|a person"

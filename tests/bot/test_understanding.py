@@ -385,3 +385,17 @@ async def test_a_question_read_as_a_request_it_does_not_say_is_not_taken_for_one
     pipeline = FakePipeline({question: parsed("faq", 0.5, "faq/medical_file"), asked: parsed("eligibility", 0.62)})
     result = await understand(question, pipeline, conversation())
     assert result["intent"]["name"] != "eligibility"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "J'ai une sténose depuis 4 ans. Mon dossier pourrait-il être étudié par votre service?",
+        "I have had stenosis for 4 years. Am I elegible for surgery over there?",
+    ],
+)
+async def test_a_question_that_says_its_request_even_misspelled_starts_it(question):
+    asked = question.split(". ", 1)[1]
+    pipeline = FakePipeline({question: parsed("faq", 0.5, "faq/wait_times"), asked: parsed("eligibility", 0.9)})
+    result = await understand(question, pipeline, conversation())
+    assert result["intent"]["name"] == "eligibility"
