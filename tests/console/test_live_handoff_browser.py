@@ -286,7 +286,15 @@ ENDINGS = {
 }
 
 
-@pytest.mark.parametrize(("channel", "language", "how"), [("whatsapp", "en", "give_back"), ("facebook", "fr", "close")])
+@pytest.mark.parametrize(
+    ("channel", "language", "how"),
+    [
+        ("whatsapp", "en", "give_back"),
+        ("whatsapp", "fr", "close"),
+        ("facebook", "fr", "close"),
+        ("facebook", "en", "give_back"),
+    ],
+)
 def test_a_coordinator_answers_on_messenger_and_whatsapp_within_meta_s_window(
     live: Live, fake_graph: FakeGraphApi, new_page: Callable[..., Page], channel: str, language: str, how: str
 ) -> None:
