@@ -58,6 +58,9 @@ PRONOUN_MAX_WORDS = 5
 # A story is told in several sentences, this many words at least, none of which asks: one
 # long sentence is more often a question without its mark ("walk me through the steps…").
 STORY_MIN_WORDS = 12
+# The shapes of the last messages read, kept: a message's shape is asked for by the reading
+# (bot.understanding) and again by the topic coverage of each of its readings.
+SHAPES_KEPT = 1024
 
 
 @functools.cache
@@ -112,6 +115,7 @@ class MessageShape:
     elliptic: bool
 
 
+@functools.lru_cache(maxsize=SHAPES_KEPT)
 def shape_of(text: str) -> MessageShape:
     """Reads the shape of ``text`` (see :class:`MessageShape`)."""
     found = sentences(text)
