@@ -118,12 +118,10 @@ _PEOPLE = frozenset(
         "sister",
         "kids",
         "children",
-        "parents",
         "friend",
         "buddy",
         "neighbour",
         "neighbor",
-        "cousin",
         "uncle",
         "aunt",
         "boss",
@@ -217,6 +215,10 @@ def named_doctors(text: str, unknown: list[str]) -> list[str]:
     return [
         word for word in unknown if re.search(rf"\b(?:{_DOCTOR})\.?\s+(?:[A-ZÀ-Ý][\w-]*\s+)?{re.escape(word)}\b", text)
     ]
+
+
+def _confidence(selection: dict[str, Any]) -> float:
+    return float(selection.get("confidence") or 0.0)
 
 
 def asked_part(text: str) -> str:
@@ -370,21 +372,21 @@ class TopicCoverage(GraphComponent):
     def _foreign_to_its_answer(self, message: Message, text: str) -> bool:
         """Whether the answer chosen is very unsure and several words of the question are
         foreign to it (neither in its text nor in the questions it was trained on)."""
-        selection = (message.get(RESPONSE_SELECTOR) or {}).get(self.config["retrieval_intent"], {}).get("response", {})
+        selection = self._selection(message)
         answer = self.answer_vocabularies.get(selection.get("intent_response_key") or "")
-        if answer is None or float(selection.get("confidence") or 0.0) >= float(
-            self.config["foreign_answer_confidence"]
-        ):
+        if answer is None or _confidence(selection) >= float(self.config["foreign_answer_confidence"]):
             return False
         foreign = answer.unknown_words(asked_part(text), int(self.config["min_word_length"]))
         return len(foreign) >= int(self.config["min_foreign_words"])
 
     def _sure_answer(self, message: Message, intent: str) -> bool:
-        retrieval_intent = self.config["retrieval_intent"]
-        if intent != retrieval_intent:
+        if intent != self.config["retrieval_intent"]:
             return False
-        selection = (message.get(RESPONSE_SELECTOR) or {}).get(retrieval_intent, {}).get("response", {})
-        return float(selection.get("confidence") or 0.0) >= float(self.config["max_answer_confidence"])
+        return _confidence(self._selection(message)) >= float(self.config["max_answer_confidence"])
+
+    def _selection(self, message: Message) -> dict[str, Any]:
+        """The answer the response selector chose for the message's FAQ, or ``{}``."""
+        return (message.get(RESPONSE_SELECTOR) or {}).get(self.config["retrieval_intent"], {}).get("response", {})
 
     @staticmethod
     def _set_intent(message: Message, name: str) -> None:
