@@ -8,6 +8,9 @@ Two entry points share the helpers here:
   ``utter_emergency`` at once, marked so the console highlights it. A stale claim is ended
   first (:mod:`bot.takeover`) and the person is told the assistant is back — or, outside the
   coordinators' hours, when to expect an answer — before the assistant answers the message.
+- :func:`get_tracker_fetched_once` wraps the processor's ``get_tracker``: the conversation
+  :func:`handle_message` read to look for a claim is the one Rasa's handling then starts from,
+  instead of a second read of the tracker store for every message.
 - :func:`session_expired` wraps the processor's ``_has_session_expired``: a conversation a
   coordinator holds keeps its session however long the person was silent (a new session would
   reset Rasa's pause, and the assistant would answer a person the coordinator is talking to).
@@ -22,12 +25,14 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 from rasa.core.actions.action import create_bot_utterance
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
+from rasa.shared.constants import DEFAULT_SENDER_ID
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.safety import assess
@@ -40,6 +45,10 @@ AWAY_RESPONSE = "utter_coordinator_away"
 OUT_OF_HOURS_RESPONSE = "utter_coordinator_out_of_hours"
 Handler = Callable[[MessageProcessor, UserMessage], Awaitable[Any]]
 ExpiryCheck = Callable[[MessageProcessor, DialogueStateTracker], bool]
+TrackerRead = Callable[[MessageProcessor, str], Awaitable[DialogueStateTracker]]
+# The tracker handle_message read, for the first read Rasa's handling of the same message makes.
+# A context variable: each message is handled in its own task, so concurrent ones never share it.
+_FETCHED: ContextVar[DialogueStateTracker | None] = ContextVar("sos_fetched_tracker", default=None)
 
 
 @functools.cache
@@ -87,24 +96,46 @@ def is_emergency(text: str | None) -> bool:
     return finding is not None and finding.intent == "emergency"
 
 
+async def get_tracker_fetched_once(
+    processor: MessageProcessor, conversation_id: str, read: TrackerRead
+) -> DialogueStateTracker:
+    """``read(processor, conversation_id)``, unless :func:`handle_message` has just read it."""
+    fetched = _FETCHED.get()
+    if fetched is not None and fetched.sender_id == (conversation_id or DEFAULT_SENDER_ID):
+        _FETCHED.set(None)
+        return fetched
+    return await read(processor, conversation_id)
+
+
 async def handle_message(processor: MessageProcessor, message: UserMessage, handle: Handler) -> Any:
     """``handle(processor, message)``, as a claimed conversation needs it (see the module)."""
     tracker = await processor.get_tracker(message.sender_id)
     claim = current_claim(tracker.events)
     if claim is None:
-        return await handle(processor, message)
+        return await _handle_from(tracker, processor, message, handle)
     now = datetime.now(UTC)
     chosen = settings()
     if claim.stale(now, chosen.idle_timeout):
         await _take_back(processor, tracker, message.output_channel, chosen, now)
-        return await handle(processor, message)
-    result = await handle(processor, message)
+        return await _handle_from(tracker, processor, message, handle)
+    result = await _handle_from(tracker, processor, message, handle)
     if is_emergency(message.text):
         tracker = await processor.get_tracker(message.sender_id)
         await say(processor, tracker, message.output_channel, EMERGENCY_RESPONSE, {ALERT_KEY: EMERGENCY_ALERT})
         await processor.save_tracker(tracker)
         logger.warning("acute red flag in a conversation a coordinator holds: the emergency answer was sent")
     return result
+
+
+async def _handle_from(
+    tracker: DialogueStateTracker, processor: MessageProcessor, message: UserMessage, handle: Handler
+) -> Any:
+    """``handle(processor, message)``, its first read of the conversation being ``tracker``."""
+    token = _FETCHED.set(tracker)
+    try:
+        return await handle(processor, message)
+    finally:
+        _FETCHED.reset(token)
 
 
 def session_expired(processor: MessageProcessor, tracker: DialogueStateTracker, rasa_check: ExpiryCheck) -> bool:

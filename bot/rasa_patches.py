@@ -23,7 +23,8 @@
 - **Each message's text is kept out of the logs** while it is handled (:mod:`bot.privacy`).
 - **A conversation a coordinator holds stays theirs** (:mod:`bot.coordination`): the assistant
   predicts nothing but the emergency answer to an acute red flag, until the claim is given
-  back or goes stale; its session does not expire meanwhile.
+  back or goes stale; its session does not expire meanwhile. The tracker read to find out is
+  the one Rasa's handling of the message starts from: one read of the tracker store, not two.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ _RASA_OWN = {
     "handle_message": MessageProcessor.handle_message,
     "parse_message": MessageProcessor.parse_message,
     "session_expired": MessageProcessor._has_session_expired,
+    "get_tracker": MessageProcessor.get_tracker,
 }
 
 
@@ -173,6 +175,11 @@ def session_expired_unless_claimed(processor: MessageProcessor, tracker: Dialogu
     return coordination.session_expired(processor, tracker, _RASA_OWN["session_expired"])
 
 
+async def get_tracker_read_once(processor: MessageProcessor, conversation_id: str) -> DialogueStateTracker:
+    """Rasa's ``get_tracker``, without reading again the tracker just read for the same message."""
+    return await coordination.get_tracker_fetched_once(processor, conversation_id, _RASA_OWN["get_tracker"])
+
+
 def install() -> None:
     """Installs every change above into Rasa's classes."""
     RemoteAction._validate_action_result = validate_reply
@@ -180,6 +187,7 @@ def install() -> None:
     MessageProcessor.parse_message = parse_message_with_allowed_entities
     MessageProcessor.handle_message = handle_message_privately
     MessageProcessor._has_session_expired = session_expired_unless_claimed
+    MessageProcessor.get_tracker = get_tracker_read_once
 
 
 def uninstall() -> None:
@@ -189,3 +197,4 @@ def uninstall() -> None:
     MessageProcessor.parse_message = _RASA_OWN["parse_message"]
     MessageProcessor.handle_message = _RASA_OWN["handle_message"]
     MessageProcessor._has_session_expired = _RASA_OWN["session_expired"]
+    MessageProcessor.get_tracker = _RASA_OWN["get_tracker"]

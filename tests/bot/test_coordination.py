@@ -8,6 +8,7 @@ and out of the coordinators' hours, in both languages.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -150,3 +151,54 @@ def test_a_claimed_conversation_s_session_does_not_expire(monkeypatch) -> None:
 
     assert coordination.session_expired(None, live, lambda processor, tracker: True) is False
     assert coordination.session_expired(None, stale, lambda processor, tracker: True) is True
+
+
+class CountingProcessor(Processor):
+    """A processor whose ``get_tracker`` is patched as the server's is, counting tracker-store reads."""
+
+    def __init__(self, tracker: DialogueStateTracker) -> None:
+        super().__init__(tracker)
+        self.reads = 0
+        self.seen: list[tuple[str, int]] = []
+
+    async def read(self, conversation_id: str) -> DialogueStateTracker:
+        self.reads += 1
+        tracker = await Processor.get_tracker(self, conversation_id)
+        tracker.sender_id = conversation_id
+        return tracker
+
+    async def get_tracker(self, conversation_id: str) -> DialogueStateTracker:
+        return await coordination.get_tracker_fetched_once(self, conversation_id, CountingProcessor.read)
+
+    async def handle(self, processor: Processor, message: UserMessage) -> None:
+        """Rasa's handling reads the conversation (``log_message``), lets other tasks run, reads again."""
+        first = await processor.get_tracker(message.sender_id)
+        await asyncio.sleep(0)
+        self.seen.append((first.sender_id, self.reads))
+        await processor.get_tracker(message.sender_id)
+
+
+async def test_rasa_s_handling_starts_from_the_tracker_read_to_look_for_a_claim() -> None:
+    processor = CountingProcessor(DialogueStateTracker.from_events("c1", [SlotSet("language", "fr")], DOMAIN.slots))
+
+    await send(processor, "Combien de temps dure le séjour?")
+
+    assert processor.seen == [("c1", 1)]  # Rasa's first read was the claim check's
+    assert processor.reads == 2  # a later read in the same handling goes to the store
+
+
+async def test_concurrent_messages_never_get_each_other_s_tracker() -> None:
+    processor = CountingProcessor(DialogueStateTracker.from_events("c1", [SlotSet("language", "fr")], DOMAIN.slots))
+
+    await asyncio.gather(
+        *(
+            coordination.handle_message(
+                processor, UserMessage("allo", CollectingOutputChannel(), sender), processor.handle
+            )
+            for sender in ("a", "b", "c")
+        )
+    )
+
+    assert sorted(sender for sender, _ in processor.seen) == ["a", "b", "c"]
+    assert processor.reads == 6
+    assert coordination._FETCHED.get() is None  # nothing left behind for the next message

@@ -9,6 +9,7 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -143,3 +144,9 @@ async def test_without_the_patch_rasa_raises_instead(action):
 )
 def test_typed_payload_entities_are_kept_only_when_the_domain_allows_them(entities, kept):
     assert rasa_patches.allowed_entities(entities, DOMAIN) == kept
+
+
+def test_the_server_reads_a_message_s_tracker_through_the_claim_check(action):
+    assert MessageProcessor.get_tracker is rasa_patches.get_tracker_read_once
+    rasa_patches.uninstall()
+    assert MessageProcessor.get_tracker is rasa_patches._RASA_OWN["get_tracker"]
