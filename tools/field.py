@@ -2,9 +2,9 @@
 
 Each case is a conversation of one to four messages, written as patients write, sent through
 the REST channel to a new conversation; its last message is scored. ``python -m tools.field``
-scores a development set (``dev``, or ``dev2``, written later on the weakest kinds) and lists
-every miss (for tuning); the benchmark scores the test half (``tools.benchmark``), which is
-never read case by case.
+scores a development set (``dev``; ``dev2`` and ``dev3``, written later on the weakest kinds)
+and lists every miss (for tuning); the test halves (``test``, scored by ``tools.benchmark``, and
+``test3``, written with ``dev3``) are only ever scored, never read case by case.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import yaml
 from tools.content import LANGUAGES, PROJECT, all_responses, normalise, text_index, variation_language
 
 FIELD = PROJECT / "tests" / "field"
-HALVES = ("dev", "dev2", "test")
-# The half that is only ever scored: its cases are never printed.
-SCORED_ONLY = "test"
+HALVES = ("dev", "dev2", "dev3", "test", "test3")
+# The halves that are only ever scored: their cases are never printed.
+SCORED_ONLY = frozenset({"test", "test3"})
 # The first reply each expected behaviour starts with (FAQ answers are ``utter_faq/<key>``).
 REPLIES = {
     "not_in_documents": {"utter_not_in_documents", "utter_not_in_documents_topic"},
@@ -204,12 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     with RasaStack(arguments.model or model.current_model_path(), api=False) as stack:
         report = run(stack, arguments.half)
-    if arguments.report and arguments.half != SCORED_ONLY:
+    if arguments.report and arguments.half not in SCORED_ONLY:
         arguments.report.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     for language in LANGUAGES:
         figures = {key: value for key, value in report[language].items() if key != "misses"}
         print(language, json.dumps(figures, indent=1))
-        if not arguments.quiet and arguments.half != SCORED_ONLY:
+        if not arguments.quiet and arguments.half not in SCORED_ONLY:
             for miss in report[language]["misses"]:
                 print("  MISS", json.dumps(miss, ensure_ascii=False))
     print("misses by kind:", dict(Counter(miss["kind"] for lang in LANGUAGES for miss in report[lang]["misses"])))
