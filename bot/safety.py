@@ -230,6 +230,7 @@ _MAJOR_TRAUMA = _any(
     r"\btombe (?:de|d'une|du haut|en bas)",
     r"\btomb\w* (?:dans l'escalier|dans les marches|en bas|sur le dos|sur les fesses|sur la glace|d'un|d'une|du)",
     r"\b(?:je viens|vient|viennent) de tomber",
+    r"\btomb\w* dans (?:ma|mon|la|le|les) (?:cuisine|salle|chambre|maison|douche|bain|garage|cour|entree)",
     r"\btomb\w* (?:de (?:sa|son|ma|mon|la|le)|en bas de) (?:chaise|lit|echelle|escabeau|toit|escalier)",
     r"\bfractur",
     r"\bglisse\w* (?:sur|dans)",
@@ -250,6 +251,15 @@ _MAJOR_TRAUMA = _any(
     r"\bmajor trauma",
     r"\brear.?ended",
     r"\bhead.?on",
+)
+# After a fall, pain the person cannot bear or stand up with is an emergency, wherever it hurts.
+_CANNOT_STAND_OR_BEAR = _any(
+    r"\b(?:can'?t|cannot|can not|unable to) (?:even )?(?:stand|walk|get up|move)\b",
+    r"\b(?:insane|unbearable|excruciating|worst) pain|pain is (?:insane|unbearable|excruciating)",
+    r"\b10 ?/ ?10\b",
+    r"\b(?:peux|peut|capable) (?:pu|plus|pas|meme pas)? ?(?:me |se )?(?:lever|marcher|tenir debout|bouger)\b",
+    r"\barrive (?:pas|plus|pu) a (?:me |se )?(?:relever|lever|marcher|tenir debout|bouger)\b",
+    r"\bdouleur (?:insupportable|intenable|atroce|terrible|epouvantable)",
 )
 _BOTH_LEGS = _any(r"\b(?:both|my two) legs\b", r"\b(?:les|mes) deux jambes\b")
 _NIGHT_PAIN_OR_WEIGHT_LOSS = _any(
@@ -282,6 +292,7 @@ _RED_FLAGS: dict[str, tuple[re.Pattern[str], ...]] = {
     "leg_weakness": (_LEGS, _WEAKNESS_WORSENING),
     "fever": (_FEVER, _BACK),
     "trauma": (_MAJOR_TRAUMA, _BACK_ONLY),
+    "trauma_cannot_stand": (_MAJOR_TRAUMA, _CANNOT_STAND_OR_BEAR),
     "cancer": (_CANCER, _BACK_ONLY),
     "cancer_signs": (_CANCER, _NIGHT_PAIN_OR_WEIGHT_LOSS),
     "both_legs_numb": (_BOTH_LEGS, _NUMB),
@@ -311,12 +322,14 @@ _NAMED_MEDICATION = re.compile(
     r"|tramadol|fentanyl|methadone|suboxone|zopiclone|imovane|metoprolol|ramipril|lisinopril|amlodipine"
     r"|beta-?bloquants?|methotrexate|viagra|cialis|concerta|ritalin|adderall|synthroid|levothyrox\w*|curcuma"
     r"|omega|glucosamine|tisanes?|produits naturels|naturo\w*|pilules (?:de|pour) (?:pression|la pression)"
-    r"|pills? for (?:my )?(?:blood )?pressure|nicotine|patch\w*|cigarettes?|vapot\w*|vaping)\b"
+    r"|pills? for (?:my )?(?:blood )?pressure|nicotine|patch\w*|cigarettes?|vapot\w*|vaping"
+    r"|smok(?:e|es|ing|er)|fum(?:e|es|er|eur|euse))\b"
 )
 _CARE_QUESTION = re.compile(
     r"\b(?:operation|chirurgie|op|ope|l'ope|intervention|anesth\w*|avion|vol|douane|surgery|operation|flight|plane"
     r"|customs|jeun|fasting|derange\w*|probleme|dangereux|dangerous|retard\w*|arret\w*|cesse\w*|interromp\w*"
-    r"|saut\w*|continu\w*|stop\w*|quit\w*|skip\w*|keep|garde\w*|reduire|reduit|diminu\w*|double\w*)\b"
+    r"|saut\w*|continu\w*|stop\w*|quit\w*|skip\w*|keep|garde\w*|reduire|reduit|diminu\w*|double\w*"
+    r"|a la place|instead|remplac\w*|substitu\w*|switch\w*|sevr\w*|wean\w*|accro|addict\w*)\b"
 )
 _TAKEN_BEFORE = re.compile(
     r"\b(?:took|tried|was on|used to take|j'ai (?:deja )?pris|j'avais pris|j'ai essaye|je prenais|prenais)"
@@ -412,7 +425,7 @@ _FEARED = _any(
 _NEGATED = _any(
     r"\b(?:pas de|pas d'|aucun|aucune|jamais eu|ni |sans aucun\w*|pas (?:eu|vraiment) de|rien de)"
     r" ?(?:\w+ ){0,2}(?:probleme|trouble|engourdi\w*|perte|fievre|faiblesse|fuite|incontinen\w*|symptome|signe"
-    r"|accident|sensation|vessie|urin\w*|selles|intestin\w*|cancer)",
+    r"|accident|sensation|vessie|urin\w*|selles|intestin\w*|cancer|numbness|numb)",
     r"\b(?:no|not any|never had|without any|haven't had|have not had|don't have|do not have|nor)"
     r" (?:\w+ ){0,2}(?:problems?|issues?|trouble|numbness|numb|loss|fever|weakness|leaks?|incontinence|symptoms?"
     r"|signs?|accident|bladder|bowel|tingling|cancer)",

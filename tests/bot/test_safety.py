@@ -315,3 +315,36 @@ def test_a_named_drug_in_a_question_about_the_surgery_is_medical_advice(text):
 def test_a_drug_taken_once_in_a_story_does_not_make_the_question_medical_advice():
     finding = assess("J'ai déjà pris du Percocet une fois. Combien coûte une chirurgie en France?")
     assert finding is None or finding.intent != "medical_advice"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i fell down the stairs at work like an hour ago n now the pain is insane i cant even stand, like 10/10",
+        "Je suis tombée dans l'escalier tantôt, la douleur est insupportable, je peux pu me lever",
+    ],
+)
+def test_a_fall_with_pain_one_cannot_stand_up_with_is_an_emergency(text):
+    assert assess(text) == SafetyFinding("emergency", "trauma_cannot_stand")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pas de numbness dans la région génitale ni rien, juste un mal de dos chronique. Avec quels centres travaillez-vous?",
+        "No numbness down there or anything, just chronic back pain. Which centres do you work with?",
+    ],
+)
+def test_a_sign_negated_in_either_language_s_words_is_a_mention(text):
+    assert assess(text).intent == "red_flag_mention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Il prend du Dilaudid depuis l'accident. Pouvez-vous lui donner autre chose à la place en France?",
+        "He's been on Dilaudid since the accident, could the surgeon switch him to something else over there?",
+    ],
+)
+def test_asking_to_replace_a_named_drug_is_medical_advice(text):
+    assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
