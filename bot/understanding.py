@@ -7,8 +7,11 @@ pipeline (``parse``) on up to three readings of a message and keeps the one that
 - the whole message (always first: the language and the safety findings come from it, and
   an emergency or a medication question wins at once);
 - its question alone, when a story comes before it;
-- the previous question followed by this message, when this one is elliptic (« pis pour
-  celle-là? ») or the trained ``follow_up`` intent says so.
+- a previous question followed by this message, when this one is elliptic (« pis pour
+  celle-là? ») or the trained ``follow_up`` intent says so. The thread may be the last
+  question or the one before it (« what's the wait? », « do they speak English? », « and for
+  just a consult? »): each is tried, and the answer that fits its thread and the message best
+  is kept, the older thread counting less.
 
 A story with no question becomes ``share_story`` (a prompt to ask, not a random answer); a
 follow-up that no reading resolves stays ``follow_up``, which asks a precise clarifying
@@ -77,8 +80,12 @@ REQUEST_SENTENCES = 4
 # The weight an answer keeps in a follow-up when the message alone does not rank it (chosen on
 # the field test's development half: 25 of its 28 follow-ups, against 22 with the thread alone).
 ALONE_FLOOR = 0.1
-# How many user messages back a follow-up may reach for its question.
+# How many user messages back a follow-up may reach for its question, and how many of the
+# questions found there are tried as its thread.
 FOLLOW_UP_REACH = 3
+FOLLOW_UP_THREADS = 2
+# How much an older thread's fit counts against the last question's.
+OLDER_THREAD_WEIGHT = 0.5
 
 
 def intent_of(parse_data: dict[str, Any]) -> str | None:
@@ -105,21 +112,31 @@ def previous_question(tracker: DialogueStateTracker | None) -> str | None:
     A follow-up that was itself resolved counts with the text it was resolved with, so that
     « et pour une fusion? » then « pis combien ça coûte? » keep the thread.
     """
+    questions = previous_questions(tracker, 1)
+    return questions[0] if questions else None
+
+
+def previous_questions(tracker: DialogueStateTracker | None, most: int = FOLLOW_UP_THREADS) -> list[str]:
+    """The texts of the conversation's last questions that got an answer (at most ``most``,
+    the last first), among its last ``FOLLOW_UP_REACH`` messages of this session."""
+    found: list[str] = []
     if tracker is None:
-        return None
+        return found
     seen = 0
     for event in reversed(tracker.events):
-        if isinstance(event, SessionStarted):
-            return None
+        if isinstance(event, SessionStarted) or len(found) >= most:
+            break
         if not isinstance(event, UserUttered):
             continue
         seen += 1
         if seen > FOLLOW_UP_REACH:
-            return None
+            break
         parse_data = event.parse_data or {}
         if intent_of(parse_data) in {FAQ, "not_in_documents", "medical_advice", "red_flag_mention"}:
-            return (parse_data.get(UNDERSTANDING_KEY) or {}).get("read", event.text)
-    return None
+            read = (parse_data.get(UNDERSTANDING_KEY) or {}).get("read", event.text)
+            if read and read not in found:
+                found.append(read)
+    return found
 
 
 def _with_intent(parse_data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -160,17 +177,46 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     if intent_of(whole) == MENTION:
         return await _mention(whole, text, shape, parse)
     chosen, reading, read = await _story_or_question(whole, text, shape, parse)
-    earlier = previous_question(tracker)
+    earlier = previous_questions(tracker)
     # Elliptic (« pis pour celle-là? »), or not understood alone right after a question.
     leans_on_context = _unsure(chosen) or (shape.elliptic and intent_of(chosen) in CONTEXT_MAY_CHANGE)
     if earlier and leans_on_context:
-        combined_text = f"{earlier} {shape.question or text}"
-        combined = _answered_before(await parse(combined_text), earlier)
-        if _better_with_context(chosen, combined, shape.elliptic):
-            return _merged(whole, _answer_fitting_both(combined, chosen), "follow_up", combined_text)
+        threaded = await _best_thread(earlier, shape.question or text, chosen, shape.elliptic, parse)
+        if threaded is not None:
+            reading, combined_text = threaded
+            return _merged(whole, reading, "follow_up", combined_text)
     if intent_of(chosen) == FOLLOW_UP or (earlier and shape.elliptic and _unsure(chosen)):
         chosen = _with_intent(chosen, FOLLOW_UP)
     return _merged(whole, chosen, reading, read)
+
+
+async def _best_thread(
+    earlier: list[str], asked: str, alone: dict[str, Any], elliptic: bool, parse: Parse
+) -> tuple[dict[str, Any], str] | None:
+    """The reading of ``asked`` with one of the ``earlier`` questions (the last first) that
+    fits best, and its text; ``None`` when no thread gives a better reading than ``alone``."""
+    best: tuple[float, dict[str, Any], str] | None = None
+    for index, question in enumerate(earlier):
+        combined_text = f"{question} {asked}"
+        combined = _answered_before(await parse(combined_text), question)
+        if not _better_with_context(alone, combined, elliptic):
+            continue
+        reading = _answer_fitting_both(combined, alone)
+        fit = _fit(reading, alone) * (OLDER_THREAD_WEIGHT**index)
+        if best is None or fit > best[0]:
+            best = (fit, reading, combined_text)
+    return None if best is None else (best[1], best[2])
+
+
+def _fit(reading: dict[str, Any], alone: dict[str, Any]) -> float:
+    """How well a reading with a thread fits: its answer's probability with the thread times its
+    probability for the message alone (plus ``ALONE_FLOOR``), as :func:`_answer_fitting_both`."""
+    if intent_of(reading) != FAQ:
+        return confidence_of(reading) * ALONE_FLOOR
+    key = (reading.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("response", {}).get("intent_response_key")
+    alone_ranking = (alone.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("ranking") or []
+    by_itself = {entry["intent_response_key"]: entry["confidence"] for entry in alone_ranking}
+    return confidence_of(reading) * (by_itself.get(key, 0.0) + ALONE_FLOOR)
 
 
 def _unsure(parse_data: dict[str, Any]) -> bool:

@@ -399,3 +399,48 @@ async def test_a_question_that_says_its_request_even_misspelled_starts_it(questi
     pipeline = FakePipeline({question: parsed("faq", 0.5, "faq/wait_times"), asked: parsed("eligibility", 0.9)})
     result = await understand(question, pipeline, conversation())
     assert result["intent"]["name"] == "eligibility"
+
+
+THREADS = {
+    "fr": (
+        "C'est quoi l'attente pour se faire opérer là-bas?",
+        "Ils parlent-tu anglais?",
+        "pis pour juste une consultation?",
+    ),
+    "en": ("What's the wait to get the surgery over there?", "Do they speak English?", "and for just a consult?"),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_a_follow_up_may_lean_on_the_question_before_the_last(language):
+    wait, speak, follow_up = THREADS[language]
+    pipeline = FakePipeline(
+        {
+            follow_up: parsed("follow_up", 0.8),
+            f"{speak} {follow_up}": parsed("nlu_fallback", 0.3),
+            f"{wait} {follow_up}": parsed("faq", 0.7, "faq/wait_times"),
+        }
+    )
+    tracker = conversation(
+        (wait, parsed("faq", 0.9, "faq/wait_times")), (speak, parsed("faq", 0.9, "faq/languages_spoken"))
+    )
+    result = await understand(follow_up, pipeline, tracker)
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/wait_times"
+    assert result["understanding"] == {"reading": "follow_up", "read": f"{wait} {follow_up}"}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_last_question_is_the_thread_when_both_fit_as_well(language):
+    wait, speak, follow_up = THREADS[language]
+    pipeline = FakePipeline(
+        {
+            follow_up: parsed("follow_up", 0.8),
+            f"{speak} {follow_up}": parsed("faq", 0.7, "faq/languages_spoken"),
+            f"{wait} {follow_up}": parsed("faq", 0.7, "faq/wait_times"),
+        }
+    )
+    tracker = conversation(
+        (wait, parsed("faq", 0.9, "faq/wait_times")), (speak, parsed("faq", 0.9, "faq/languages_spoken"))
+    )
+    result = await understand(follow_up, pipeline, tracker)
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/languages_spoken"
