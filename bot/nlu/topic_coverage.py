@@ -132,6 +132,14 @@ _PEOPLE = frozenset(
     ]
 )
 _DOCTOR = r"Dr|Dre|Docteur|Docteure|Doctor|Doc|Pr|Professeur|Professor"
+# Words of the service's domain: a question with one of them that the model calls out of scope
+# (« do I need a visa for France? », « l'hôpital américain fait-il partie de vos places? ») is
+# about the trip or the care, and the honest reply is that the documents do not say.
+_DOMAIN = re.compile(
+    r"\b(?:france|francais\w*|french|clinique\w*|clinics?|hopita\w*|hospital\w*|chirurg\w*|surg\w*"
+    r"|operat\w*|opere\w*|ope|l'ope|intervention|spine|rachis|colonne|dos|back|hernie|hernia\w*|stenose|stenosis"
+    r"|scoliose|scoliosis|cnesst|ramq|sejour|convalesc\w*|recovery|voyage|trip|vol|flight|avion|plane)\b"
+)
 
 
 @functools.cache
@@ -210,6 +218,12 @@ class Vocabulary:
         return found
 
 
+def acronyms(unknown: list[str]) -> list[str]:
+    """The unknown words written as acronyms (« OHIP », "WSIB", "CPAP"): names of bodies and
+    devices the documents never mention, so no answer can be sure of them."""
+    return [word for word in unknown if len(word) >= ACRONYM_LENGTH and word.isupper()]
+
+
 def named_doctors(text: str, unknown: list[str]) -> list[str]:
     """The unknown words of ``text`` that are a doctor's name (« Dr Roussel », "Dr. Marchand")."""
     return [
@@ -235,9 +249,11 @@ class TopicCoverage(GraphComponent):
     ``intents`` and that holds an unknown word gets the intent ``not_in_documents`` and an
     ``unknown_topic`` entity with the word(s), unless it is a FAQ whose answer the selector is
     sure of (``max_answer_confidence``): a sure answer is not overruled by one odd word, but
-    it is by a doctor the documents do not name (« Dr Roussel »). A fallback that asks nothing
+    it is by a doctor the documents do not name (« Dr Roussel ») or an acronym they never use
+    (« OHIP »). A question the model calls out of scope but that names the domain (France, a
+    clinic, the surgery, the flight) is ``not_in_documents`` too. A fallback that asks nothing
     (« zxcv qwerty », a name typed out of place) stays a fallback. A fallback whose likeliest
-    intent was a FAQ or ``not_in_documents`` also becomes ``not_in_documents``, without a
+    intent was a FAQ, ``not_in_documents`` or ``medical_advice`` also becomes ``not_in_documents``, without a
     topic (the answer was not found, and the reply says so), unless the FAQ's answer is sure:
     then it is that FAQ.
     """
@@ -246,7 +262,8 @@ class TopicCoverage(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         """The component's settings; the thresholds are compared on the development sets."""
         return {
-            "intents": ["faq", "nlu_fallback", "not_in_documents"],
+            "intents": ["faq", "nlu_fallback", "not_in_documents", "out_of_scope"],
+            "out_of_scope_intent": "out_of_scope",
             "target_intent": "not_in_documents",
             "unknown_intents": ["out_of_scope", "not_in_documents"],
             "max_answer_confidence": 0.5,
@@ -344,11 +361,14 @@ class TopicCoverage(GraphComponent):
                 continue
             text = message.get(TEXT) or ""
             unknown = self.vocabulary.unknown_words(asked_part(text), int(self.config["min_word_length"]))
-            doctors = named_doctors(text, unknown)
-            if intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and not asks(text):
+            doctors = named_doctors(text, unknown) or acronyms(unknown)
+            if intent in {DEFAULT_NLU_FALLBACK_INTENT_NAME, self.config["out_of_scope_intent"]} and not asks(text):
                 # Not a question (« zxcv qwerty », a name typed out of place): not understood.
                 continue
-            if doctors:
+            if intent == self.config["out_of_scope_intent"]:
+                if _DOMAIN.search(fold(asked_part(text))):
+                    self._mark(message, text, unknown[:TOPIC_WORDS])
+            elif doctors:
                 self._mark(message, text, doctors[:TOPIC_WORDS])
             elif unknown and not self._sure_answer(message, intent):
                 self._mark(message, text, unknown[:TOPIC_WORDS])
@@ -366,7 +386,10 @@ class TopicCoverage(GraphComponent):
         retrieval_intent = self.config["retrieval_intent"]
         if likeliest == retrieval_intent and self._sure_answer(message, retrieval_intent):
             self._set_intent(message, retrieval_intent)
-        elif likeliest in {retrieval_intent, self.config["target_intent"]}:
+        elif likeliest in {retrieval_intent, self.config["target_intent"], "medical_advice"}:
+            # A question the model could not place, nearest to an answer, to « not in the
+            # documents » or to personal advice (which the safety patterns did not find): it asks
+            # about the care, and the honest reply is that the documents do not say.
             self._mark(message, text, [])
 
     def _foreign_to_its_answer(self, message: Message, text: str) -> bool:

@@ -274,3 +274,51 @@ def test_the_people_a_question_is_about_are_not_foreign_to_its_answer(coverage, 
     message = parsed(text, "faq", answer_confidence=0.2)
     coverage.process([message])
     assert message.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Do I need a visa for France or is my passport enough?", "visa, passport"),
+        ("Faut-il un visa pour une opération en France?", "visa"),
+    ],
+)
+def test_a_question_called_out_of_scope_that_names_the_domain_is_not_in_the_documents(coverage, text, expected):
+    (processed,) = coverage.process([parsed(text, "out_of_scope")])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert topic(processed) == expected
+
+
+@pytest.mark.parametrize("text", ["What's the weather like tomorrow?", "ok merci, bonne soirée France"])
+def test_out_of_scope_without_the_domain_or_a_question_stays_out_of_scope(coverage, text):
+    (processed,) = coverage.process([parsed(text, "out_of_scope")])
+    assert processed.get("intent")["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Does OHIP pay for part of a back surgery in France?", "OHIP"),
+        ("Est-ce que la SAAQ rembourse une chirurgie du dos en France?", "SAAQ"),
+    ],
+)
+def test_an_acronym_the_documents_never_use_overrules_even_a_sure_answer(coverage, text, expected):
+    (processed,) = coverage.process([parsed(text, "faq", answer_confidence=0.9)])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert topic(processed) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Si on annule à la dernière minute, est-ce qu'on est remboursés?",
+        "If I cancel at the last minute, do I get my money back?",
+    ],
+)
+def test_a_fallback_whose_likeliest_intent_was_personal_advice_is_not_in_the_documents(coverage, text):
+    message = parsed(text, "nlu_fallback")
+    message.set(
+        "intent_ranking", [{"name": "nlu_fallback"}, {"name": "medical_advice"}, {"name": "faq"}], add_to_output=True
+    )
+    (processed,) = coverage.process([message])
+    assert processed.get("intent")["name"] == "not_in_documents"
