@@ -86,6 +86,15 @@ _SHORT_WORDS = {
         "french",
         "okay",
         "cool",
+        # English chat spellings ("wats TOPS", "hw much").
+        "wat",
+        "wats",
+        "whats",
+        "wut",
+        "hw",
+        "plz",
+        "idk",
+        "ty",
     },
 }
 # Grammar words that belong to one language only: they settle messages made of words

@@ -119,6 +119,8 @@ def test_markup_and_code_typed_in_a_field_keep_the_current_language(text):
         ("2e avis prix", "fr"),
         ("2nd opinon cost", "en"),
         ("3rd opinion wait", "en"),
+        ("wats TOPS", "en"),
+        ("hw much 4 fusion", "en"),
     ],
 )
 def test_chat_spellings_and_ordinals_settle_a_few_keywords(text, language):
