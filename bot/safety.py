@@ -402,12 +402,12 @@ _PAST = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many) (?:years?|months?) ago",
     r"\b(?:en|in) (?:19|20)\d\d\b",
-    r"\b(?:l'an passe|l'an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
+    r"\b(?:l'?an passe|l'?an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
     r"\b(?:c'est (?:passe|fini|regle|parti)|ca (?:s'est|a) (?:regle|passe)|(?:went|gone) away|resolved"
     r"|(?:all )?cleared up|since recovered|fully recovered|gueri|guerie|it's over|is over|no longer)\b",
     r"\b(?:last (?:yr|month|spring|summer|fall|autumn|winter)|le mois (?:passe|dernier)"
     r"|l'(?:ete|hiver|automne|printemps) (?:passe|dernier)"
-    r"|back to normal|revenu a la normale|revenu normal|c'etait (?:la grippe|un virus|une grippe)|it was (?:the )?flu"
+    r"|back to normal|revenu a la normale|revenu normal|revenu correct|c'etait (?:la grippe|un virus|une grippe)|it was (?:the )?flu"
     r"|la derniere fois|the last time|date de (?:19|20)\d\d)\b",
     r"\b(?:\d+|a|one|two|three|a few|several) yrs? ago\b",
 )
@@ -442,7 +442,7 @@ _DATED = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many) (?:years?|months?) ago",
     r"\b(?:en|in) (?:19|20)\d\d\b",
-    r"\b(?:l'an passe|l'an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
+    r"\b(?:l'?an passe|l'?an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
 )
 _NOW = _any(
     r"\b(?:depuis|since) (?:a matin|a soir|le souper|le diner|le dejeuner|midi|supper|dinner|lunch|noon|breakfast)\b",
@@ -474,7 +474,7 @@ _RED_FLAG_CONCEPT = _any(
     r"\bparalys",
     r"\bparaly",
     r"\bfievre",
-    r"\bfaiblesse (?:dans|des) (?:les |mes )?jambes",
+    r"\bfaiblesse (?:dans|des) (?:les |mes )?(?:2 |deux )?jambes",
     r"\bperdre (?:mes|les) jambes",
     r"\bbladder",
     r"\bbowel",
@@ -482,7 +482,7 @@ _RED_FLAG_CONCEPT = _any(
     r"\bfever",
     r"\bleg weakness",
     r"\bweak legs",
-    r"\bweakness in (?:my|his|her|the|one|a) legs?",
+    r"\bweakness in (?:my|his|her|the|one|a|both|both of (?:my|his|her)) legs?",
     r"\bsaddle",
     r"\bcauda equina",
     r"\bpisse\w* dessus",

@@ -348,3 +348,14 @@ def test_a_sign_negated_in_either_language_s_words_is_a_mention(text):
 )
 def test_asking_to_replace_a_named_drug_is_medical_advice(text):
     assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lan passe jai eu une faiblesse dans les 2 jambes, c revenu correct depuis. est ce que la cnesst paye le vol?",
+        "Two years ago I had weakness in both legs, which resolved. Could a specialist in France review my case?",
+    ],
+)
+def test_weakness_of_both_legs_long_over_is_a_mention(text):
+    assert assess(text) == SafetyFinding("red_flag_mention", "sign_named")
