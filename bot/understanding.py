@@ -71,6 +71,22 @@ _REQUEST_CUE = re.compile(
     r"|regist\w*|start\w*|begin|get started|call\w*|phone|speak|talk|reach|coordinator|someone|somebody|a person"
     r"|real person|human|agent|screen\w*|apply|application|soumettre|submit)\b"
 )
+# Asking, in the first person, for an appointment or a call is a request for a person whatever
+# else the message names (« je peux tu avoir un rendez-vous avec le Dr Desforges? » is not a
+# question about the doctor).
+_ASKS_FOR_APPOINTMENT = re.compile(
+    r"\b(?:(?:je|j') ?(?:peux|peux-tu|peux tu|pourrais|voudrais|veux|aimerais|souhaite|souhaiterais)"
+    r"|puis-je|est-ce que je (?:peux|pourrais)|(?:pouvez|pourriez)-vous me|vous pouvez tu me)"
+    r" (?:(?:avoir|prendre|booker|obtenir|fixer|cedule\w*) )?(?:un |une )?(?:rendez-vous|rendez vous|rdv|appel)\b"
+    r"|\b(?:can|could|may) (?:i|we) (?:get|book|have|make|schedule|set up) (?:an |a )?(?:appointment|call|consultation)\b"
+    r"|\bi(?:'d| would) like (?:to (?:book|make|get|schedule) )?(?:an |a )?(?:appointment|call back|callback)\b"
+    r"|\bi want (?:to book )?(?:an |a )?appointment\b"
+)
+# … unless it asks when or how soon (« en combien de temps je peux avoir un rendez-vous? »).
+_ASKS_WHEN = re.compile(
+    r"\b(?:combien de temps|delais?|quand (?:est-ce|je|puis|pourrais|vais|peut)|how (?:fast|long|soon|quickly)"
+    r"|when (?:can|could|will|would|do|does|is)|wait\w*|attente)\b"
+)
 REQUEST_CONFIDENCE = 0.8
 # A whole message read as a request this surely stays one, whatever its last question.
 WHOLE_REQUEST_CONFIDENCE = 0.6
@@ -176,6 +192,8 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     shape = shape_of(text)
     if intent_of(whole) == MENTION:
         return await _mention(whole, text, shape, parse)
+    if intent_of(whole) not in REQUESTS and _asks_for_appointment(text):
+        return _merged(whole, _with_intent(whole, "request_human"), "request", text)
     chosen, reading, read = await _story_or_question(whole, text, shape, parse)
     earlier = previous_questions(tracker)
     # Elliptic (« pis pour celle-là? »), or not understood alone right after a question.
@@ -333,6 +351,12 @@ async def _story_or_question(
     if intent_of(whole) == SHARE_STORY:
         return _with_intent(whole, "nlu_fallback"), "whole", text
     return whole, "whole", text
+
+
+def _asks_for_appointment(text: str) -> bool:
+    """Whether ``text`` asks, in the first person, for an appointment or a call (not when)."""
+    folded = fold(text)
+    return bool(_ASKS_FOR_APPOINTMENT.search(folded)) and not _ASKS_WHEN.search(folded)
 
 
 def _unsaid_request(parse_data: dict[str, Any], text: str) -> bool:

@@ -444,3 +444,29 @@ async def test_the_last_question_is_the_thread_when_both_fit_as_well(language):
     )
     result = await understand(follow_up, pipeline, tracker)
     assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/languages_spoken"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma fille dit que vous avez un docteur desforges, je peux tu avoir un rendez vous avec lui?",
+        "Can I book an appointment with Dr Desforges when he is in Montreal?",
+    ],
+)
+async def test_asking_for_an_appointment_is_a_request_for_a_person_whoever_it_names(text):
+    pipeline = FakePipeline({text: parsed("faq", 0.9, "faq/dr_desforges")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "request_human"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "En combien de temps je peux avoir un rendez-vous avec un chirurgien en France?",
+        "How fast can I get an appointment with a surgeon in France?",
+    ],
+)
+async def test_asking_how_soon_an_appointment_comes_is_a_question(text):
+    pipeline = FakePipeline({text: parsed("faq", 0.9, "faq/wait_times")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "faq"
