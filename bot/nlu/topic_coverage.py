@@ -273,6 +273,11 @@ class TopicCoverage(GraphComponent):
             # the chosen answer never uses is not in the documents.
             "foreign_answer_confidence": 0.2,
             "min_foreign_words": 2,
+            # A fallback whose likeliest intent is one of these (a question that leans on
+            # context, or that the classifier half-read as a request or an answer) takes the FAQ
+            # answer the selector is at least this sure of; so do keywords nearest a FAQ.
+            "question_intents": ["follow_up", "share_story", "eligibility", "inform"],
+            "fallback_answer_confidence": 0.8,
         }
 
     def __init__(
@@ -363,7 +368,11 @@ class TopicCoverage(GraphComponent):
             unknown = self.vocabulary.unknown_words(asked_part(text), int(self.config["min_word_length"]))
             doctors = named_doctors(text, unknown) or acronyms(unknown)
             if intent in {DEFAULT_NLU_FALLBACK_INTENT_NAME, self.config["out_of_scope_intent"]} and not asks(text):
-                # Not a question (« zxcv qwerty », a name typed out of place): not understood.
+                # Not a question (« zxcv qwerty », a name typed out of place): not understood,
+                # unless they are keywords nearest a FAQ whose answer is very sure (« journées
+                # d'information »).
+                if intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and self._keywords_of_an_answer(message):
+                    self._set_intent(message, self.config["retrieval_intent"])
                 continue
             if intent == self.config["out_of_scope_intent"]:
                 if _DOMAIN.search(fold(asked_part(text))):
@@ -386,11 +395,26 @@ class TopicCoverage(GraphComponent):
         retrieval_intent = self.config["retrieval_intent"]
         if likeliest == retrieval_intent and self._sure_answer(message, retrieval_intent):
             self._set_intent(message, retrieval_intent)
+        elif likeliest in self.config["question_intents"] and _confidence(self._selection(message)) >= float(
+            self.config["fallback_answer_confidence"]
+        ):
+            # Read as a follow-up, a story or a request, unsurely, while the selector is very
+            # sure of one answer (« my cousin told me to ask about 'décompression neurovertébrale'. What is
+            # it exactly? »): that answer.
+            self._set_intent(message, retrieval_intent)
         elif likeliest in {retrieval_intent, self.config["target_intent"], "medical_advice"}:
             # A question the model could not place, nearest to an answer, to « not in the
             # documents » or to personal advice (which the safety patterns did not find): it asks
             # about the care, and the honest reply is that the documents do not say.
             self._mark(message, text, [])
+
+    def _keywords_of_an_answer(self, message: Message) -> bool:
+        """Whether a fallback's likeliest intent is a FAQ whose answer the selector is very sure of."""
+        ranking = [entry.get("name") for entry in message.get(INTENT_RANKING_KEY) or []]
+        likeliest = next((name for name in ranking if name != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
+        return likeliest == self.config["retrieval_intent"] and _confidence(self._selection(message)) >= float(
+            self.config["fallback_answer_confidence"]
+        )
 
     def _foreign_to_its_answer(self, message: Message, text: str) -> bool:
         """Whether the answer chosen is very unsure and several words of the question are

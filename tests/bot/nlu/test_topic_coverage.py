@@ -322,3 +322,30 @@ def test_a_fallback_whose_likeliest_intent_was_personal_advice_is_not_in_the_doc
     )
     (processed,) = coverage.process([message])
     assert processed.get("intent")["name"] == "not_in_documents"
+
+
+@pytest.mark.parametrize(
+    ("likeliest", "expected"), [("follow_up", "faq"), ("share_story", "faq"), ("greet", "nlu_fallback")]
+)
+def test_a_fallback_read_as_a_follow_up_or_a_story_takes_a_very_sure_answer(coverage, likeliest, expected):
+    message = parsed("Combien coûte une chirurgie du dos en France?", "nlu_fallback", answer_confidence=0.93)
+    message.set("intent_ranking", [{"name": "nlu_fallback"}, {"name": likeliest}, {"name": "faq"}], add_to_output=True)
+    (processed,) = coverage.process([message])
+    assert processed.get("intent")["name"] == expected
+
+
+def test_a_fallback_read_as_a_follow_up_keeps_an_unsure_answer_out(coverage):
+    message = parsed("Combien coûte une chirurgie du dos en France?", "nlu_fallback", answer_confidence=0.6)
+    message.set(
+        "intent_ranking", [{"name": "nlu_fallback"}, {"name": "follow_up"}, {"name": "faq"}], add_to_output=True
+    )
+    (processed,) = coverage.process([message])
+    assert processed.get("intent")["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize(("confidence", "expected"), [(0.95, "faq"), (0.6, "nlu_fallback")])
+def test_keywords_nearest_a_very_sure_answer_get_it(coverage, confidence, expected):
+    message = parsed("journées d'information", "nlu_fallback", answer_confidence=confidence)
+    message.set("intent_ranking", [{"name": "nlu_fallback"}, {"name": "faq"}, {"name": "greet"}], add_to_output=True)
+    (processed,) = coverage.process([message])
+    assert processed.get("intent")["name"] == expected
