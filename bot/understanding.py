@@ -81,6 +81,12 @@ _ASKS_FOR_APPOINTMENT = re.compile(
     r"|\b(?:can|could|may) (?:i|we) (?:get|book|have|make|schedule|set up) (?:an |a )?(?:appointment|call|consultation)\b"
     r"|\bi(?:'d| would) like (?:to (?:book|make|get|schedule) )?(?:an |a )?(?:appointment|call back|callback)\b"
     r"|\bi want (?:to book )?(?:an |a )?appointment\b"
+    # … or to talk to a person of the service (« est-ce que je peux parler à une infirmière »).
+    r"|\b(?:(?:je|j') ?(?:peux|pourrais|voudrais|veux|aimerais)|puis-je|est-ce que je (?:peux|pourrais))"
+    r" (?:parler|jaser) (?:a|avec) (?:quelqu'un|une personne|un humain|une? infirmi\w*|une? coordonnat\w*"
+    r"|une? conseill\w*|une? agente?|un membre)\b"
+    r"|\b(?:(?:can|could|may) i|i(?:'d| would) like to|i want to) (?:talk|speak) (?:to|with)"
+    r" (?:someone|somebody|a person|a human|a nurse|a coordinator|an agent|a real person|a member)\b"
 )
 # … unless it asks when or how soon (« en combien de temps je peux avoir un rendez-vous? »).
 _ASKS_WHEN = re.compile(
