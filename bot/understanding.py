@@ -198,9 +198,9 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     shape = shape_of(text)
     if intent_of(whole) == MENTION:
         return await _mention(whole, text, shape, parse)
-    if intent_of(whole) not in REQUESTS and _asks_for_appointment(text):
-        return _merged(whole, _with_intent(whole, "request_human"), "request", text)
     chosen, reading, read = await _story_or_question(whole, text, shape, parse)
+    if intent_of(chosen) not in REQUESTS and _asks_for_appointment(text):
+        return _merged(whole, _with_intent(whole, "request_human"), "request", text)
     earlier = previous_questions(tracker)
     # Elliptic (« pis pour celle-là? »), or not understood alone right after a question.
     leans_on_context = _unsure(chosen) or (shape.elliptic and intent_of(chosen) in CONTEXT_MAY_CHANGE)
