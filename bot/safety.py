@@ -254,10 +254,13 @@ _MAJOR_TRAUMA = _any(
 )
 # After a fall, pain the person cannot bear or stand up with is an emergency, wherever it hurts.
 _CANNOT_STAND_OR_BEAR = _any(
-    r"\b(?:can'?t|cannot|can not|unable to) (?:even )?(?:stand|walk|get up|move)\b",
+    # Not a limit on how long or how far (« can't walk more than 10 minutes » is chronic).
+    r"\b(?:can'?t|cannot|can not|unable to) (?:even )?(?:stand|walk|get up|move)\b"
+    r"(?! (?:for )?(?:long|more|very|far|much|without|any distance|a block))",
     r"\b(?:insane|unbearable|excruciating|worst) pain|pain is (?:insane|unbearable|excruciating)",
     r"\b10 ?/ ?10\b",
-    r"\b(?:peux|peut|capable) (?:pu|plus|pas|meme pas)? ?(?:me |se )?(?:lever|marcher|tenir debout|bouger)\b",
+    r"\b(?:peux|peut|capable) (?:pu|plus|pas|meme pas)? ?(?:me |se )?(?:lever|marcher|tenir debout|bouger)\b"
+    r"(?! (?:longtemps|plus de|tres|loin|sans))",
     r"\barrive (?:pas|plus|pu) a (?:me |se )?(?:relever|lever|marcher|tenir debout|bouger)\b",
     r"\bdouleur (?:insupportable|intenable|atroce|terrible|epouvantable)",
 )
@@ -437,6 +440,9 @@ _NEGATED = _any(
 _NOW_UNLESS_DATED = _any(
     r"\bdate de (?:19|20)\d\d\b",
     r"\b(?:aujourd'hui|tout d'un coup|tout a coup|soudainement|subitement|today|suddenly|all of a sudden)\b",
+    # « now I can't… » after « I fell in 2019 » is the story's present, not the fall's.
+    r"\b(?:now|right now) (?:i|i'm|i've|my)\b",
+    r"\b(?:la|maintenant) (?:j'ai|je|mon|ma|mes|chu)\b",
 )
 _DATED = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
@@ -458,8 +464,6 @@ _NOW = _any(
     r"\b(?:en ce moment|la, la|ce matin|cette nuit|ce soir"
     r"|right now|at the moment|this morning|tonight|last night|since yesterday|since this morning"
     r"|just now|currently|an hour ago|hours ago|il y a (?:une|\d+) heures?)\b",
-    r"\b(?:now|right now) (?:i|i'm|i've|my)\b",
-    r"\b(?:la|maintenant) (?:j'ai|je|mon|ma|mes|chu)\b",
     r"\bje viens de\b",
     r"\bi just\b",
 )

@@ -359,3 +359,15 @@ def test_asking_to_replace_a_named_drug_is_medical_advice(text):
 )
 def test_weakness_of_both_legs_long_over_is_a_mention(text):
     assert assess(text) == SafetyFinding("red_flag_mention", "sign_named")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I fell off a ladder in 2019 and now I can't walk more than 10 minutes, is surgery in France possible?",
+        "Je suis tombé en bas d'une échelle en 2019, là je peux pu marcher longtemps. L'opération en France, possible?",
+    ],
+)
+def test_a_fall_long_ago_with_a_lasting_limit_is_not_an_emergency(text):
+    finding = assess(text)
+    assert finding is None or finding.intent != "emergency"
