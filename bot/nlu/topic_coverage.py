@@ -274,9 +274,10 @@ class TopicCoverage(GraphComponent):
             "foreign_answer_confidence": 0.2,
             "min_foreign_words": 2,
             # A fallback whose likeliest intent is one of these (a question that leans on
-            # context, or that the classifier half-read as a request or an answer) takes the FAQ
-            # answer the selector is at least this sure of; so do keywords nearest a FAQ.
-            "question_intents": ["follow_up", "share_story", "eligibility", "inform"],
+            # context) takes the FAQ answer the selector is at least this sure of; so do
+            # keywords nearest a FAQ. (Not a half-read request: the sentences of a long
+            # message are read for one first, in :mod:`bot.understanding`.)
+            "question_intents": ["follow_up", "share_story"],
             "fallback_answer_confidence": 0.8,
         }
 
@@ -398,8 +399,8 @@ class TopicCoverage(GraphComponent):
         elif likeliest in self.config["question_intents"] and _confidence(self._selection(message)) >= float(
             self.config["fallback_answer_confidence"]
         ):
-            # Read as a follow-up, a story or a request, unsurely, while the selector is very
-            # sure of one answer (« my cousin told me to ask about 'décompression neurovertébrale'. What is
+            # Read as a follow-up or a story, unsurely, while the selector is very sure of one
+            # answer (« my cousin told me to ask about 'décompression neurovertébrale'. What is
             # it exactly? »): that answer.
             self._set_intent(message, retrieval_intent)
         elif likeliest in {retrieval_intent, self.config["target_intent"], "medical_advice"}:
