@@ -325,7 +325,8 @@ def test_a_fallback_whose_likeliest_intent_was_personal_advice_is_not_in_the_doc
 
 
 @pytest.mark.parametrize(
-    ("likeliest", "expected"), [("follow_up", "faq"), ("share_story", "faq"), ("greet", "nlu_fallback")]
+    ("likeliest", "expected"),
+    [("follow_up", "faq"), ("share_story", "faq"), ("eligibility", "nlu_fallback"), ("greet", "nlu_fallback")],
 )
 def test_a_fallback_read_as_a_follow_up_or_a_story_takes_a_very_sure_answer(coverage, likeliest, expected):
     message = parsed("Combien coûte une chirurgie du dos en France?", "nlu_fallback", answer_confidence=0.93)
