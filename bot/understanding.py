@@ -238,9 +238,13 @@ def _fit(reading: dict[str, Any], alone: dict[str, Any]) -> float:
     if intent_of(reading) != FAQ:
         return confidence_of(reading) * ALONE_FLOOR
     key = (reading.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("response", {}).get("intent_response_key")
-    alone_ranking = (alone.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("ranking") or []
-    by_itself = {entry["intent_response_key"]: entry["confidence"] for entry in alone_ranking}
-    return confidence_of(reading) * (by_itself.get(key, 0.0) + ALONE_FLOOR)
+    return confidence_of(reading) * (_answer_probabilities(alone).get(key, 0.0) + ALONE_FLOOR)
+
+
+def _answer_probabilities(parse_data: dict[str, Any]) -> dict[str, float]:
+    """Each FAQ answer the selector ranked for a reading, with its probability."""
+    ranking = (parse_data.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("ranking") or []
+    return {entry["intent_response_key"]: entry["confidence"] for entry in ranking}
 
 
 def _unsure(parse_data: dict[str, Any]) -> bool:
@@ -303,11 +307,10 @@ def _answer_fitting_both(combined: dict[str, Any], alone: dict[str, Any]) -> dic
     answer the message alone does not rank keeps a chance).
     """
     selection = (combined.get(RESPONSE_SELECTOR) or {}).get(FAQ)
-    alone_ranking = (alone.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("ranking") or []
-    if intent_of(combined) != FAQ or not selection or not alone_ranking:
+    by_itself = _answer_probabilities(alone)
+    if intent_of(combined) != FAQ or not selection or not by_itself:
         return combined
-    with_thread = {entry["intent_response_key"]: entry["confidence"] for entry in selection.get("ranking") or []}
-    by_itself = {entry["intent_response_key"]: entry["confidence"] for entry in alone_ranking}
+    with_thread = _answer_probabilities(combined)
     best = max(with_thread, key=lambda key: with_thread[key] * (by_itself.get(key, 0.0) + ALONE_FLOOR))
     response = {
         **selection["response"],

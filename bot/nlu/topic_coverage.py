@@ -235,6 +235,12 @@ def _confidence(selection: dict[str, Any]) -> float:
     return float(selection.get("confidence") or 0.0)
 
 
+def _likeliest(message: Message) -> str | None:
+    """The likeliest intent of a fallback's ranking, the fallback itself left out."""
+    ranking = [entry.get("name") for entry in message.get(INTENT_RANKING_KEY) or []]
+    return next((name for name in ranking if name != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
+
+
 def asked_part(text: str) -> str:
     """The question of ``text`` when a story comes before it (:func:`bot.message_shape.shape_of`),
     else the whole text."""
@@ -366,7 +372,8 @@ class TopicCoverage(GraphComponent):
             if intent not in self.config["intents"]:
                 continue
             text = message.get(TEXT) or ""
-            unknown = self.vocabulary.unknown_words(asked_part(text), int(self.config["min_word_length"]))
+            asked = asked_part(text)
+            unknown = self.vocabulary.unknown_words(asked, int(self.config["min_word_length"]))
             doctors = named_doctors(text, unknown) or acronyms(unknown)
             if intent in {DEFAULT_NLU_FALLBACK_INTENT_NAME, self.config["out_of_scope_intent"]} and not asks(text):
                 # Not a question (« zxcv qwerty », a name typed out of place): not understood,
@@ -376,7 +383,7 @@ class TopicCoverage(GraphComponent):
                     self._set_intent(message, self.config["retrieval_intent"])
                 continue
             if intent == self.config["out_of_scope_intent"]:
-                if _DOMAIN.search(fold(asked_part(text))):
+                if _DOMAIN.search(fold(asked)):
                     self._mark(message, text, unknown[:TOPIC_WORDS])
             elif doctors:
                 self._mark(message, text, doctors[:TOPIC_WORDS])
@@ -391,14 +398,11 @@ class TopicCoverage(GraphComponent):
     def _read_fallback(self, message: Message, text: str) -> None:
         """A fallback between a FAQ and « not in the documents »: the FAQ when its answer is
         sure, else « not in the documents » without a topic (the answer was not found)."""
-        ranking = [entry.get("name") for entry in message.get(INTENT_RANKING_KEY) or []]
-        likeliest = next((name for name in ranking if name != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
+        likeliest = _likeliest(message)
         retrieval_intent = self.config["retrieval_intent"]
         if likeliest == retrieval_intent and self._sure_answer(message, retrieval_intent):
             self._set_intent(message, retrieval_intent)
-        elif likeliest in self.config["question_intents"] and _confidence(self._selection(message)) >= float(
-            self.config["fallback_answer_confidence"]
-        ):
+        elif likeliest in self.config["question_intents"] and self._very_sure_answer(message):
             # Read as a follow-up or a story, unsurely, while the selector is very sure of one
             # answer (« my cousin told me to ask about 'décompression neurovertébrale'. What is
             # it exactly? »): that answer.
@@ -411,11 +415,11 @@ class TopicCoverage(GraphComponent):
 
     def _keywords_of_an_answer(self, message: Message) -> bool:
         """Whether a fallback's likeliest intent is a FAQ whose answer the selector is very sure of."""
-        ranking = [entry.get("name") for entry in message.get(INTENT_RANKING_KEY) or []]
-        likeliest = next((name for name in ranking if name != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
-        return likeliest == self.config["retrieval_intent"] and _confidence(self._selection(message)) >= float(
-            self.config["fallback_answer_confidence"]
-        )
+        return _likeliest(message) == self.config["retrieval_intent"] and self._very_sure_answer(message)
+
+    def _very_sure_answer(self, message: Message) -> bool:
+        """Whether the selector is sure enough of its answer to give it to a fallback."""
+        return _confidence(self._selection(message)) >= float(self.config["fallback_answer_confidence"])
 
     def _foreign_to_its_answer(self, message: Message, text: str) -> bool:
         """Whether the answer chosen is very unsure and several words of the question are
