@@ -94,6 +94,14 @@ _ASKS_WHEN = re.compile(
     r"|when (?:can|could|will|would|do|does|is)|wait\w*|attente)\b"
 )
 REQUEST_CONFIDENCE = 0.8
+# The person who writes, in French, Quebec chat writing and English.
+_FIRST_PERSON = re.compile(
+    r"\b(?:je|j'|j|me|m'|moi|mon|ma|mes|chu|jveux|jvoudrais|jaimerais|jpeux|i|i'm|i'd|im|id|me|my|mine)\b"
+)
+# An elliptic message after a question, read as a request less surely than this and asking
+# nothing for the person (« and for just a consult? », « Et qui s'occupe de soumettre la
+# demande? »), is read with its thread first.
+ELLIPTIC_REQUEST_CONFIDENCE = 0.9
 # A whole message read as a request this surely stays one, whatever its last question.
 WHOLE_REQUEST_CONFIDENCE = 0.6
 # A question marked « ? » and answered this surely wins over a request among the sentences.
@@ -203,7 +211,9 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
         return _merged(whole, _with_intent(whole, "request_human"), "request", text)
     earlier = previous_questions(tracker)
     # Elliptic (« pis pour celle-là? »), or not understood alone right after a question.
-    leans_on_context = _unsure(chosen) or (shape.elliptic and intent_of(chosen) in CONTEXT_MAY_CHANGE)
+    leans_on_context = _unsure(chosen) or (
+        shape.elliptic and (intent_of(chosen) in CONTEXT_MAY_CHANGE or _unsure_third_person_request(chosen, text))
+    )
     if earlier and leans_on_context:
         threaded = await _best_thread(earlier, shape.question or text, chosen, shape.elliptic, parse)
         if threaded is not None:
@@ -366,6 +376,17 @@ def _asks_for_appointment(text: str) -> bool:
     """Whether ``text`` asks, in the first person, for an appointment or a call (not when)."""
     folded = fold(text)
     return bool(_ASKS_FOR_APPOINTMENT.search(folded)) and not _ASKS_WHEN.search(folded)
+
+
+def _unsure_third_person_request(parse_data: dict[str, Any], text: str) -> bool:
+    """Whether a reading is a request, not sure, of a message that asks nothing for the
+    person who writes (no « je », "I", "me"): « and for just a consult? » names a consult, it
+    does not ask for one."""
+    return (
+        intent_of(parse_data) in REQUESTS
+        and confidence_of(parse_data) < ELLIPTIC_REQUEST_CONFIDENCE
+        and not _FIRST_PERSON.search(fold(text))
+    )
 
 
 def _unsaid_request(parse_data: dict[str, Any], text: str) -> bool:

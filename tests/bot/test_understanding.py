@@ -470,3 +470,42 @@ async def test_asking_how_soon_an_appointment_comes_is_a_question(text):
     pipeline = FakePipeline({text: parsed("faq", 0.9, "faq/wait_times")})
     result = await understand(text, pipeline, conversation())
     assert result["intent"]["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "answer"),
+    [
+        (
+            "Quelles sont les étapes pour faire approuver une chirurgie à l'étranger par la CNESST?",
+            "Et qui s'occupe de soumettre la demande?",
+            "faq/cnesst_steps",
+        ),
+        ("What's the wait like over there to get the surgery?", "and for just a consult?", "faq/wait_times"),
+    ],
+)
+async def test_an_elliptic_question_read_unsurely_as_a_request_is_read_with_its_thread(first, follow_up, answer):
+    combined = f"{first} {follow_up}"
+    pipeline = FakePipeline({follow_up: parsed("eligibility", 0.79), combined: parsed("faq", 0.8, answer)})
+    result = await understand(follow_up, pipeline, conversation((first, parsed("faq", 0.9, answer))))
+    assert result["intent"]["name"] == "faq"
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == answer
+    assert result["understanding"] == {"reading": "follow_up", "read": combined}
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "confidence"),
+    [
+        ("Combien coûte une fusion?", "et je peux m'inscrire?", 0.55),
+        ("How much is a fusion?", "and can someone call me?", 0.55),
+        ("Combien coûte une fusion?", "et pour une évaluation?", 0.95),
+        ("How much is a fusion?", "and to get evaluated?", 0.95),
+    ],
+)
+async def test_an_elliptic_request_for_oneself_or_a_sure_one_stays_a_request(first, follow_up, confidence):
+    combined = f"{first} {follow_up}"
+    pipeline = FakePipeline(
+        {follow_up: parsed("eligibility", confidence), combined: parsed("faq", 0.8, "faq/surgery_costs")}
+    )
+    result = await understand(follow_up, pipeline, conversation((first, parsed("faq", 0.9, "faq/surgery_costs"))))
+    assert result["intent"]["name"] == "eligibility"
+    assert combined not in pipeline.read
