@@ -31,7 +31,7 @@ _QUESTION_OPENING = re.compile(
 _QUESTION_ANYWHERE = re.compile(
     r"\w-(?:tu|vous|t-il|t-elle|il|elle|on|je|ils|elles)\b"
     r"|\b(?:tu|t'?u)\b"
-    r"|\b(?:c'?est quoi|cest quoi|quoi|comment|combien|pourquoi|quel|quelle|quels|quelles|est-ce|est ce)\b"
+    r"|\b(?:c'?est quoi|cest quoi|c koi|ckoi|koi|quoi|comment|combien|cb|cmb|cbien|pourquoi|quel|quelle|quels|quelles|est-ce|est ce)\b"
     r"|\b(?:savoir|je me demand\w*|j'?aimerais|jaimerais|je voudrais|on aimerait|on voudrait|nous aimerions"
     r"|je souhait\w*|j'?veux|jveux|je veux|on veut|je cherche|svp|s'il vous plait|possible)\b"
     r"|\b(?:what|whats|how|why|where|which|who|can i|can you|could you|could i|would you|would i|do you|do i"
@@ -55,6 +55,9 @@ _PRONOUN = re.compile(r"\b(?:ca|cela|ce|y|en|le|la|les|it|that|this|them|they|th
 CONNECTOR_MAX_WORDS = 12
 ELLIPTIC_MAX_WORDS = 10
 PRONOUN_MAX_WORDS = 5
+# A message this short (« paris? », "cnesst?") names at most what changes from the previous
+# question: it leans on it.
+KEYWORD_MAX_WORDS = 2
 # A story is told in several sentences, this many words at least, none of which asks: one
 # long sentence is more often a question without its mark ("walk me through the steps…").
 STORY_MIN_WORDS = 12
@@ -93,7 +96,7 @@ def is_elliptic(text: str) -> bool:
         return count <= CONNECTOR_MAX_WORDS
     if _POINTING_BACK.search(folded):
         return count <= ELLIPTIC_MAX_WORDS
-    return count <= PRONOUN_MAX_WORDS and bool(_PRONOUN.search(folded))
+    return count <= KEYWORD_MAX_WORDS or (count <= PRONOUN_MAX_WORDS and bool(_PRONOUN.search(folded)))
 
 
 @dataclass(frozen=True)

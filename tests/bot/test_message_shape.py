@@ -74,6 +74,10 @@ def test_a_story_without_a_question_is_a_story(text):
         "and how long for that one?",
         "what about the travel?",
         "is it covered too?",
+        "Toulouse?",
+        "paris?",
+        "la CNESST?",
+        "the CNESST?",
     ],
 )
 def test_short_messages_that_lean_on_the_previous_one_are_elliptic(text):
@@ -99,6 +103,8 @@ def test_whole_questions_are_not_elliptic(text):
         ("La CNESST paie-tu l'avion", True),
         ("est-ce que c'est couvert", True),
         ("can someone call me", True),
+        ("ca coute cb une opé pour une hernie", True),
+        ("c koi la différence entre les implants", True),
         ("I'd like to know the price", True),
         ("J'ai mal au dos depuis deux ans.", False),
         ("My physio did not help.", False),
