@@ -31,6 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR
 
 from bot.message_shape import MessageShape, asks, shape_of
+from bot.safety import assess
 from bot.text import fold, words
 
 Parse = Callable[[str], Awaitable[dict[str, Any]]]
@@ -93,6 +94,17 @@ _ASKS_WHEN = re.compile(
     r"\b(?:combien de temps|delais?|quand (?:est-ce|je|puis|pourrais|vais|peut)|how (?:fast|long|soon|quickly)"
     r"|when (?:can|could|will|would|do|does|is)|wait\w*|attente)\b"
 )
+# Asking whether someone is there to call (« y a-tu quelqu'un à appeler la nuit? », "is there
+# someone I can call?") asks how the care is organised, not to be called.
+_IS_SOMEONE_THERE = re.compile(
+    r"\b(?:y a|il y a|y'a|ya)(?:-t-il|-tu| tu)? (?:quelqu'un|qqn|une personne|du monde)"
+    r" (?:a (?:appeler|joindre|contacter)|que (?:je|j') ?(?:peux|pourrais|pourrai) (?:appeler|joindre|contacter)"
+    r"|de garde|sur place|la nuit|24 ?h)"
+    r"|\b(?:is there|will there be|are there) (?:someone|somebody|anyone|a person|people|a nurse|a doctor)"
+    r" (?:to call|to reach|i (?:can|could) (?:call|reach|contact)|there|on call|available|24/7|at night)"
+)
+# … when the selector is at least this sure of its answer (the FAQ gate's threshold).
+SOMEONE_THERE_ANSWER_CONFIDENCE = 0.1
 REQUEST_CONFIDENCE = 0.8
 # The person who writes, in French, Quebec chat writing and English.
 _FIRST_PERSON = re.compile(
@@ -199,7 +211,7 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     Returns:
         The parse data to act on, with an ``understanding`` entry naming the reading kept.
     """
-    parse = _once_per_text(parse)
+    parse = _once_per_text(_asking_is_someone_there(parse))
     whole = await parse(text)
     if text.startswith("/") or intent_of(whole) in FINAL_INTENTS - {MENTION} or (tracker and tracker.active_loop_name):
         return whole
@@ -282,6 +294,31 @@ def _answered_before(combined: dict[str, Any], earlier: str) -> dict[str, Any]:
         "full_retrieval_intent_name": selection["response"]["intent_response_key"],
     }
     return {**combined, INTENT: intent, "entities": entities}
+
+
+def _asking_is_someone_there(parse: Parse) -> Parse:
+    """``parse``, with a request for a person read as the FAQ it is when the text only asks
+    whether someone is there to call (:data:`_IS_SOMEONE_THERE`) and the selector found an answer."""
+
+    async def parse_as_question(text: str) -> dict[str, Any]:
+        parse_data = await parse(text)
+        selection = (parse_data.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("response", {})
+        if (
+            intent_of(parse_data) == "request_human"
+            and float(selection.get("confidence") or 0.0) >= SOMEONE_THERE_ANSWER_CONFIDENCE
+            and _IS_SOMEONE_THERE.search(fold(text))
+        ):
+            answered = _with_intent(parse_data, FAQ)
+            answered[INTENT]["full_retrieval_intent_name"] = selection["intent_response_key"]
+            finding = assess(text)
+            if finding is not None and finding.intent == MENTION:
+                # The request had set the red flag aside (a coordinator hears the story);
+                # the question gets the safety note with its answer.
+                answered[INTENT] = {"name": MENTION, "confidence": 1.0, "safety_reason": finding.reason, "underlying": FAQ}
+            return answered
+        return parse_data
+
+    return parse_as_question
 
 
 def _once_per_text(parse: Parse) -> Parse:

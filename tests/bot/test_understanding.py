@@ -509,3 +509,61 @@ async def test_an_elliptic_request_for_oneself_or_a_sure_one_stays_a_request(fir
     result = await understand(follow_up, pipeline, conversation((first, parsed("faq", 0.9, "faq/surgery_costs"))))
     assert result["intent"]["name"] == "eligibility"
     assert combined not in pipeline.read
+
+
+def request_with_an_answer(answer: str) -> dict:
+    data = parsed("request_human", 0.7)
+    data["intent_ranking"] = [{"name": "request_human", "confidence": 0.7}, {"name": "faq", "confidence": 0.3}]
+    data["response_selector"] = parsed("faq", 0.4, answer)["response_selector"]
+    return data
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Une fois opéré en France, si j'ai un problème la nuit, y a-tu quelqu'un à appeler?",
+        "If I have a problem at night after the surgery, is there someone I can call?",
+    ],
+)
+async def test_asking_whether_someone_is_there_to_call_is_a_question(text):
+    pipeline = FakePipeline({text: request_with_an_answer("faq/complications_safety")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "faq"
+    assert result["intent"]["full_retrieval_intent_name"] == "faq/complications_safety"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Est-ce qu'il y a quelqu'un qui peut m'appeler demain?",
+        "Is there someone who can call me tomorrow?",
+    ],
+)
+async def test_asking_for_someone_to_call_stays_a_request(text):
+    pipeline = FakePipeline({text: request_with_an_answer("faq/complications_safety")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "request_human"
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "J'ai fait de la fièvre le mois passé mais c'était la grippe, c'est fini. "
+            "Une fois opéré en France, si j'ai un problème la nuit, y a-tu quelqu'un à appeler?",
+            "Une fois opéré en France, si j'ai un problème la nuit, y a-tu quelqu'un à appeler?",
+        ),
+        (
+            "My neighbour had a fever and an infection after her surgery, she is fine now. "
+            "If I have a problem at night after the surgery, is there someone I can call?",
+            "If I have a problem at night after the surgery, is there someone I can call?",
+        ),
+    ],
+)
+async def test_asking_whether_someone_is_there_beside_a_red_flag_mention_gets_the_note(text, question):
+    pipeline = FakePipeline(
+        {text: request_with_an_answer("faq/complications_safety"), question: parsed("faq", 0.6, "faq/complications_safety")}
+    )
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "red_flag_mention"
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/complications_safety"
