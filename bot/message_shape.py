@@ -52,6 +52,16 @@ _POINTING_BACK = re.compile(
     r"|those|these|either one|both of them|les deux)\b"
 )
 _PRONOUN = re.compile(r"\b(?:ca|cela|ce|y|en|le|la|les|it|that|this|them|they|there|too|aussi)\b")
+# A sentence this long is a run-on that may hold a story and its question; each part must
+# have at least these many words.
+RUN_ON_MIN_WORDS = 25
+RUN_ON_STORY_WORDS = 10
+RUN_ON_QUESTION_WORDS = 4
+_RUN_ON_QUESTION = re.compile(
+    r"\b(?:est[- ]ce qu(?:e|')|c'?est quoi|combien|comment|pourquoi|quel(?:le)?s?|y a-t-il|y'?a[- ]tu|ya tu|vous pouvez tu"
+    r"|is there|are there|what|how|why|can (?:i|you|someone)|could (?:i|you)|do (?:i|you|they)|does"
+    r"|should i|will i|is it)\b"
+)
 CONNECTOR_MAX_WORDS = 12
 ELLIPTIC_MAX_WORDS = 10
 PRONOUN_MAX_WORDS = 5
@@ -74,12 +84,30 @@ def _sentencizer() -> Language:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of ``text``, as written (punctuation and line breaks end them)."""
+    """The sentences of ``text``, as written (punctuation and line breaks end them, and the
+    question that ends a long run-on sentence is one: :func:`_run_on`)."""
     parts = []
     for line in text.splitlines():
         if line.strip():
-            parts.extend(sentence.text.strip() for sentence in _sentencizer()(line).sents if sentence.text.strip())
+            for sentence in _sentencizer()(line).sents:
+                if sentence.text.strip():
+                    parts.extend(_run_on(sentence.text.strip()))
     return parts
+
+
+def _run_on(sentence: str) -> list[str]:
+    """A long sentence written without stops or commas (« …ça fait 14 mois pis on me dit encore
+    un an est ce que c'est vrai que… »), split before its last question word, when both parts
+    are long enough to be a story and a question; else the sentence alone. (A writer who puts
+    commas puts stops: "to the point where I can no longer stand" is no question.)"""
+    folded = fold(sentence).lower()
+    if len(words(folded)) < RUN_ON_MIN_WORDS or len(folded) != len(sentence) or "," in sentence:
+        return [sentence]
+    for match in reversed(list(_RUN_ON_QUESTION.finditer(folded))):
+        head, tail = sentence[: match.start()].strip(), sentence[match.start() :].strip()
+        if len(words(tail)) >= RUN_ON_QUESTION_WORDS and len(words(head)) >= RUN_ON_STORY_WORDS:
+            return [head, tail]
+    return [sentence]
 
 
 def asks(sentence: str) -> bool:

@@ -123,3 +123,34 @@ def test_a_sentence_asks_by_its_mark_its_opening_or_its_verb(sentence, expected)
 )
 def test_one_long_sentence_without_a_mark_is_not_a_story(text):
     assert not shape_of(text).is_story
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "bonjour j'ai 66 ans j'ai été caissière 30 ans debout sur le ciment pis là j'ai une sténose le spécialiste "
+            "m'a mise sur la liste d'attente ça fait 14 mois est ce que c'est plus rapide en France",
+            "est ce que c'est plus rapide en France",
+        ),
+        (
+            "hi im 58 i drove a truck for 30 years and my back is shot the surgeon here put me on a list for 18 months "
+            "and nobody calls me back is there a way to get it done faster over there",
+            "is there a way to get it done faster over there",
+        ),
+    ],
+)
+def test_the_question_ending_a_long_run_on_sentence_is_found(text, question):
+    assert shape_of(text).question == question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have lived with scoliosis since boyhood, and in recent years the curvature has worsened to the point "
+        "where I can no longer stand at the kitchen sink for more than a few minutes.",
+        "J'aimerais savoir comment se passe la préparation du dossier médical pour une chirurgie de la colonne en France",
+    ],
+)
+def test_a_punctuated_or_short_sentence_is_not_split(text):
+    assert shape_of(text).sentences == (text,)
