@@ -215,6 +215,10 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     whole = await parse(text)
     if text.startswith("/") or intent_of(whole) in FINAL_INTENTS - {MENTION} or (tracker and tracker.active_loop_name):
         return whole
+    if _names_what_the_documents_lack(whole):
+        # « J'ai entendu parler du Dr Garnier. Est-ce qu'il fait partie de votre réseau? »: the
+        # question alone would lose who it asks about.
+        return _merged(whole, whole, "whole", text)
     shape = shape_of(text)
     if intent_of(whole) == MENTION:
         return await _mention(whole, text, shape, parse)
@@ -267,6 +271,14 @@ def _answer_probabilities(parse_data: dict[str, Any]) -> dict[str, float]:
     """Each FAQ answer the selector ranked for a reading, with its probability."""
     ranking = (parse_data.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("ranking") or []
     return {entry["intent_response_key"]: entry["confidence"] for entry in ranking}
+
+
+def _names_what_the_documents_lack(parse_data: dict[str, Any]) -> bool:
+    """Whether a reading is « not in the documents » for a doctor or a body it names."""
+    return intent_of(parse_data) == "not_in_documents" and any(
+        entity.get("entity") == "unknown_topic" and entity.get("role") == "named"
+        for entity in parse_data.get("entities") or []
+    )
 
 
 def _unsure(parse_data: dict[str, Any]) -> bool:

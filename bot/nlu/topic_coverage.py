@@ -60,6 +60,9 @@ ANSWER_VOCABULARIES_FILE = "answer_vocabularies.json"
 # A word as written, accents kept, for its lemmas.
 _WRITTEN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 TOPIC_ENTITY = "unknown_topic"
+# The role of a topic that names a doctor or a body the documents never mention (« Dr Garnier »,
+# "WSIB"): no other reading of the message can answer it.
+NAMED_ROLE = "named"
 # At most this many unknown words are named in the reply.
 TOPIC_WORDS = 2
 # An acronym this long is a topic (« SAAQ », "WCB"), though shorter than other topic words.
@@ -136,10 +139,14 @@ _DOCTOR = r"Dr|Dre|Docteur|Docteure|Doctor|Doc|Pr|Professeur|Professor"
 # (« do I need a visa for France? », « l'hôpital américain fait-il partie de vos places? ») is
 # about the trip or the care, and the honest reply is that the documents do not say.
 _DOMAIN = re.compile(
-    r"\b(?:france|francais\w*|french|clinique\w*|clinics?|hopita\w*|hospital\w*|chirurg\w*|surg\w*"
+    r"\b(?:[ld]'?)?(?:france|francais\w*|french|clinique\w*|clinics?|hopita\w*|hospital\w*|chirurg\w*|surg\w*"
     r"|operat\w*|opere\w*|ope|l'ope|intervention|spine|rachis|colonne|dos|back|hernie|hernia\w*|stenose|stenosis"
-    r"|scoliose|scoliosis|cnesst|ramq|sejour|convalesc\w*|recovery|voyage|trip|vol|flight|avion|plane)\b"
+    r"|scoliose|scoliosis|cnesst|ramq|sejour|convalesc\w*|convalo|recovery|voyage|trip|vol|flight|avion|plane"
+    r"|(?:micro)?discectom\w*|fusion|implants?|anesth\w*)\b"
 )
+# A question that points back to its story (« est-ce qu'il fait partie de votre réseau? », "do
+# they pay for France?"): a doctor or an acronym named in the story is what it asks about.
+_REFERS_BACK = re.compile(r"\b(?:il|elle|lui|eux|ils|pareil|la meme chose|he|she|him|her|they|them|it|that|the same)\b")
 
 
 @functools.cache
@@ -374,7 +381,10 @@ class TopicCoverage(GraphComponent):
             text = message.get(TEXT) or ""
             asked = asked_part(text)
             unknown = self.vocabulary.unknown_words(asked, int(self.config["min_word_length"]))
-            doctors = named_doctors(text, unknown) or acronyms(unknown)
+            named = unknown
+            if asked != text and _REFERS_BACK.search(fold(asked)):
+                named = self.vocabulary.unknown_words(text, int(self.config["min_word_length"]))
+            doctors = named_doctors(text, named) or acronyms(named)
             if intent in {DEFAULT_NLU_FALLBACK_INTENT_NAME, self.config["out_of_scope_intent"]} and not asks(text):
                 # Not a question (« zxcv qwerty », a name typed out of place): not understood,
                 # unless they are keywords nearest a FAQ whose answer is very sure (« journées
@@ -386,7 +396,7 @@ class TopicCoverage(GraphComponent):
                 if _DOMAIN.search(fold(asked)):
                     self._mark(message, text, unknown[:TOPIC_WORDS])
             elif doctors:
-                self._mark(message, text, doctors[:TOPIC_WORDS])
+                self._mark(message, text, doctors[:TOPIC_WORDS], named=True)
             elif unknown and not self._sure_answer(message, intent):
                 self._mark(message, text, unknown[:TOPIC_WORDS])
             elif intent == self.config["retrieval_intent"] and self._foreign_to_its_answer(message, text):
@@ -447,7 +457,9 @@ class TopicCoverage(GraphComponent):
         message.set(INTENT, intent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
 
-    def _mark(self, message: Message, text: str, topic: list[str]) -> None:
+    def _mark(self, message: Message, text: str, topic: list[str], named: bool = False) -> None:
+        """Sets « not in the documents », with the topic's words as an entity (role ``named``
+        when they name a doctor or a body the documents never mention)."""
         self._set_intent(message, self.config["target_intent"])
         if not topic:
             return
@@ -459,4 +471,6 @@ class TopicCoverage(GraphComponent):
             "confidence": 1.0,
             "extractor": self.__class__.__name__,
         }
+        if named:
+            entity["role"] = NAMED_ROLE
         message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)

@@ -567,3 +567,25 @@ async def test_asking_whether_someone_is_there_beside_a_red_flag_mention_gets_th
     result = await understand(text, pipeline, conversation())
     assert result["intent"]["name"] == "red_flag_mention"
     assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/complications_safety"
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "J'ai entendu parler du Dr Garnier à Lyon. Est-ce qu'il fait partie de votre réseau?",
+            "Est-ce qu'il fait partie de votre réseau?",
+        ),
+        (
+            "Does OHIP pay for part of it? I read there's a prior approval form. Does your team fill that out?",
+            "Does your team fill that out?",
+        ),
+    ],
+)
+async def test_a_message_naming_a_doctor_or_body_the_documents_lack_is_not_read_without_it(text, question):
+    whole = parsed("not_in_documents", 1.0)
+    whole["entities"] = [{"entity": "unknown_topic", "value": "Garnier", "role": "named"}]
+    pipeline = FakePipeline({text: whole, question: parsed("faq", 0.95, "faq/about_service")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "not_in_documents"
+    assert question not in pipeline.read

@@ -350,3 +350,48 @@ def test_keywords_nearest_a_very_sure_answer_get_it(coverage, confidence, expect
     message.set("intent_ranking", [{"name": "nlu_fallback"}, {"name": "faq"}, {"name": "greet"}], add_to_output=True)
     (processed,) = coverage.process([message])
     assert processed.get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mon cousin s'est fait mal au dos à la job en Ontario, lui c'est la WSIB. Ça marche-tu pareil pour lui?",
+            "WSIB",
+        ),
+        ("I hurt my back on a job site in Ontario and got a WSIB claim. Do they pay for France?", "WSIB"),
+        ("J'ai entendu parler du Dr Garnier à Lyon. Est-ce qu'il fait partie de votre réseau?", "Garnier"),
+        ("A friend told me about a Dr. Marchand in Lyon. Is he one of your surgeons?", "Marchand"),
+    ],
+)
+def test_a_question_pointing_back_to_its_story_asks_about_the_acronym_or_doctor_named_there(
+    coverage, text, expected
+):
+    (processed,) = coverage.process([parsed(text, "faq", answer_confidence=0.9)])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert topic(processed) == expected
+    assert processed.get("entities")[-1]["role"] == "named"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai passé une IRM au CHUM l'an passé. Combien coûte une chirurgie du dos en France?",
+        "My GP at the CLSC sent me for an MRI last year. How much does back surgery cost in France?",
+    ],
+)
+def test_an_acronym_of_the_story_is_not_the_topic_of_a_question_that_does_not_point_back(coverage, text):
+    (processed,) = coverage.process([parsed(text, "faq", answer_confidence=0.9)])
+    assert processed.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cest tu vrai que lhopital americain de neuilly fait partie de vos places?",
+        "cb exactement pour une microdiscectomie? jveux un chiffre",
+    ],
+)
+def test_out_of_scope_naming_the_domain_in_chat_writing_is_not_in_the_documents(coverage, text):
+    (processed,) = coverage.process([parsed(text, "out_of_scope")])
+    assert processed.get("intent")["name"] == "not_in_documents"
