@@ -144,6 +144,11 @@ _DOMAIN = re.compile(
     r"|scoliose|scoliosis|cnesst|ramq|sejour|convalesc\w*|convalo|recovery|voyage|trip|vol|flight|avion|plane"
     r"|(?:micro)?discectom\w*|fusion|implants?|anesth\w*)\b"
 )
+# Words of paying for the care: what a question about an insurer asks.
+_PAYING = re.compile(
+    r"\b(?:rembours\w*|pai\w*|paye\w*|paie\w*|couvr\w*|couvert\w*|prise? en charge|pay\w*|cover\w*|reimburs\w*"
+    r"|fund\w*|claim\w*)\b"
+)
 # A question that points back to its story (« est-ce qu'il fait partie de votre réseau? », "do
 # they pay for France?"): a doctor or an acronym named in the story is what it asks about.
 _REFERS_BACK = re.compile(r"\b(?:il|elle|lui|eux|ils|pareil|la meme chose|he|she|him|her|they|them|it|that|the same)\b")
@@ -291,6 +296,20 @@ class TopicCoverage(GraphComponent):
             # keywords nearest a FAQ. (Not a half-read request: the sentences of a long
             # message are read for one first, in :mod:`bot.understanding`.)
             "question_intents": ["follow_up", "share_story"],
+            # Public insurers and compensation boards the documents never mention (they only
+            # describe the CNESST): a question about one is not in the documents, though
+            # training questions name them (« is cnesst the same thing as ramq »).
+            "bodies_not_in_documents": [
+                "ramq",
+                "saaq",
+                "ivac",
+                "ohip",
+                "wsib",
+                "wcb",
+                "worksafebc",
+                "ahcip",
+                "msp",
+            ],
             "fallback_answer_confidence": 0.8,
         }
 
@@ -381,10 +400,10 @@ class TopicCoverage(GraphComponent):
             text = message.get(TEXT) or ""
             asked = asked_part(text)
             unknown = self.vocabulary.unknown_words(asked, int(self.config["min_word_length"]))
-            named = unknown
+            named, named_in = unknown, asked
             if asked != text and _REFERS_BACK.search(fold(asked)):
-                named = self.vocabulary.unknown_words(text, int(self.config["min_word_length"]))
-            doctors = named_doctors(text, named) or acronyms(named)
+                named, named_in = self.vocabulary.unknown_words(text, int(self.config["min_word_length"])), text
+            doctors = named_doctors(text, named) or acronyms(named) or self._bodies(named_in)
             if intent in {DEFAULT_NLU_FALLBACK_INTENT_NAME, self.config["out_of_scope_intent"]} and not asks(text):
                 # Not a question (« zxcv qwerty », a name typed out of place): not understood,
                 # unless they are keywords nearest a FAQ whose answer is very sure (« journées
@@ -404,6 +423,21 @@ class TopicCoverage(GraphComponent):
             elif intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and asks(text):
                 self._read_fallback(message, text)
         return messages
+
+    def _bodies(self, text: str) -> list[str]:
+        """The public insurers and compensation boards that ``text`` asks about paying (« la ramq
+        rembourse-tu…? », "do they pay…") and the documents never mention
+        (``bodies_not_in_documents``), as written, however cased. Named only as context (« on
+        the list with ramq, how fast…? »), they are not what is asked."""
+        if not _PAYING.search(fold(text)):
+            return []
+        bodies = set(self.config["bodies_not_in_documents"])
+        found: list[str] = []
+        for start, end, word in word_spans(text):
+            written = text[start:end] if len(fold(text)) == len(text) else word
+            if word in bodies and written not in found:
+                found.append(written)
+        return found
 
     def _read_fallback(self, message: Message, text: str) -> None:
         """A fallback between a FAQ and « not in the documents »: the FAQ when its answer is

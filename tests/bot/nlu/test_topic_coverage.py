@@ -395,3 +395,28 @@ def test_an_acronym_of_the_story_is_not_the_topic_of_a_question_that_does_not_po
 def test_out_of_scope_naming_the_domain_in_chat_writing_is_not_in_the_documents(coverage, text):
     (processed,) = coverage.process([parsed(text, "out_of_scope")])
     assert processed.get("intent")["name"] == "not_in_documents"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("la ramq rembourse tu quelque chose si je me fais operer en france?", "ramq"),
+        ("im in ontario and got a wsib claim. do they pay for france like the cnesst does", "wsib"),
+    ],
+)
+def test_a_question_about_an_insurer_the_documents_never_mention_is_not_in_them(coverage, text, expected):
+    (processed,) = coverage.process([parsed(text, "faq", answer_confidence=0.9)])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert topic(processed) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis sur la liste d'attente de la ramq depuis un an, c'est combien de temps en France?",
+        "ive been on the waiting list in quebec for over a year with ramq, how fast could i get seen over there",
+    ],
+)
+def test_an_insurer_named_as_context_is_not_the_question(coverage, text):
+    (processed,) = coverage.process([parsed(text, "faq", answer_confidence=0.9)])
+    assert processed.get("intent")["name"] == "faq"
