@@ -326,7 +326,12 @@ def _asking_is_someone_there(parse: Parse) -> Parse:
             if finding is not None and finding.intent == MENTION:
                 # The request had set the red flag aside (a coordinator hears the story);
                 # the question gets the safety note with its answer.
-                answered[INTENT] = {"name": MENTION, "confidence": 1.0, "safety_reason": finding.reason, "underlying": FAQ}
+                answered[INTENT] = {
+                    "name": MENTION,
+                    "confidence": 1.0,
+                    "safety_reason": finding.reason,
+                    "underlying": FAQ,
+                }
             return answered
         return parse_data
 

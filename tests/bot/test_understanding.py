@@ -562,7 +562,10 @@ async def test_asking_for_someone_to_call_stays_a_request(text):
 )
 async def test_asking_whether_someone_is_there_beside_a_red_flag_mention_gets_the_note(text, question):
     pipeline = FakePipeline(
-        {text: request_with_an_answer("faq/complications_safety"), question: parsed("faq", 0.6, "faq/complications_safety")}
+        {
+            text: request_with_an_answer("faq/complications_safety"),
+            question: parsed("faq", 0.6, "faq/complications_safety"),
+        }
     )
     result = await understand(text, pipeline, conversation())
     assert result["intent"]["name"] == "red_flag_mention"

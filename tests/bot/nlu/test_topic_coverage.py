@@ -364,9 +364,7 @@ def test_keywords_nearest_a_very_sure_answer_get_it(coverage, confidence, expect
         ("A friend told me about a Dr. Marchand in Lyon. Is he one of your surgeons?", "Marchand"),
     ],
 )
-def test_a_question_pointing_back_to_its_story_asks_about_the_acronym_or_doctor_named_there(
-    coverage, text, expected
-):
+def test_a_question_pointing_back_to_its_story_asks_about_the_acronym_or_doctor_named_there(coverage, text, expected):
     (processed,) = coverage.process([parsed(text, "faq", answer_confidence=0.9)])
     assert processed.get("intent")["name"] == "not_in_documents"
     assert topic(processed) == expected
