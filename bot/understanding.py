@@ -106,14 +106,18 @@ _IS_SOMEONE_THERE = re.compile(
 # … when the selector is at least this sure of its answer (the FAQ gate's threshold).
 SOMEONE_THERE_ANSWER_CONFIDENCE = 0.1
 REQUEST_CONFIDENCE = 0.8
-# The person who writes, in French, Quebec chat writing and English.
-_FIRST_PERSON = re.compile(
-    r"\b(?:je|j'|j|me|m'|moi|mon|ma|mes|chu|jveux|jvoudrais|jaimerais|jpeux|i|i'm|i'd|im|id|me|my|mine)\b"
+# Asking something for oneself: « je veux », « je peux-tu », « m'inscrire », "I'd like", "call me".
+_FOR_ONESELF = re.compile(
+    r"\b(?:(?:je|j') ?(?:veux|voudrais|aimerais|souhaite\w*|peux|pourrais|desire|demande)|jveux|jvoudrais|jaimerais"
+    r"|jpeux|m'(?:inscrire|evaluer|appeler|rappeler|contacter)|me (?:faire evaluer|rappeler|contacter|appeler|joindre)"
+    r"|i (?:want|would like|need|wanna)|i'd like|id like|can i|could i|may i"
+    r"|(?:call|contact|evaluate|assess|reach|email|phone|help) me|sign me up)\b"
 )
 # An elliptic message after a question, read as a request less surely than this and asking
 # nothing for the person (« and for just a consult? », « Et qui s'occupe de soumettre la
 # demande? »), is read with its thread first.
 ELLIPTIC_REQUEST_CONFIDENCE = 0.9
+UNASKED_REQUEST_MAX_WORDS = 12
 # A whole message read as a request this surely stays one, whatever its last question.
 WHOLE_REQUEST_CONFIDENCE = 0.6
 # A question marked « ? » and answered this surely wins over a request among the sentences.
@@ -227,11 +231,13 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
         return _merged(whole, _with_intent(whole, "request_human"), "request", text)
     earlier = previous_questions(tracker)
     # Elliptic (« pis pour celle-là? »), or not understood alone right after a question.
-    leans_on_context = _unsure(chosen) or (
-        shape.elliptic and (intent_of(chosen) in CONTEXT_MAY_CHANGE or _unsure_third_person_request(chosen, text))
-    )
+    # A short question read unsurely as a request it does not make for the writer (« la demande
+    # c'est moi qui la fais? ») leans on its thread as an elliptic one does.
+    unasked_request = _unasked_request(chosen, text)
+    elliptic = shape.elliptic or unasked_request
+    leans_on_context = _unsure(chosen) or unasked_request or (elliptic and intent_of(chosen) in CONTEXT_MAY_CHANGE)
     if earlier and leans_on_context:
-        threaded = await _best_thread(earlier, shape.question or text, chosen, shape.elliptic, parse)
+        threaded = await _best_thread(earlier, shape.question or text, chosen, elliptic, parse)
         if threaded is not None:
             reading, combined_text = threaded
             return _merged(whole, reading, "follow_up", combined_text)
@@ -432,14 +438,15 @@ def _asks_for_appointment(text: str) -> bool:
     return bool(_ASKS_FOR_APPOINTMENT.search(folded)) and not _ASKS_WHEN.search(folded)
 
 
-def _unsure_third_person_request(parse_data: dict[str, Any], text: str) -> bool:
+def _unasked_request(parse_data: dict[str, Any], text: str) -> bool:
     """Whether a reading is a request, not sure, of a message that asks nothing for the
-    person who writes (no « je », "I", "me"): « and for just a consult? » names a consult, it
-    does not ask for one."""
+    person who writes (no « je veux », "call me"): « and for just a consult? » names a
+    consult, « la demande c'est moi qui la fais? » asks who does it; neither asks for one."""
     return (
         intent_of(parse_data) in REQUESTS
         and confidence_of(parse_data) < ELLIPTIC_REQUEST_CONFIDENCE
-        and not _FIRST_PERSON.search(fold(text))
+        and len(words(text)) <= UNASKED_REQUEST_MAX_WORDS
+        and not _FOR_ONESELF.search(fold(text))
     )
 
 

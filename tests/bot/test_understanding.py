@@ -481,6 +481,12 @@ async def test_asking_how_soon_an_appointment_comes_is_a_question(text):
             "faq/cnesst_steps",
         ),
         ("What's the wait like over there to get the surgery?", "and for just a consult?", "faq/wait_times"),
+        (
+            "C'est quoi les étapes pour faire une demande à la CNESST?",
+            "la demande c moi qui la fait ou ben vous autres?",
+            "faq/cnesst_steps",
+        ),
+        ("What are the steps of a CNESST request?", "and is it me who sends it, or you?", "faq/cnesst_steps"),
     ],
 )
 async def test_an_elliptic_question_read_unsurely_as_a_request_is_read_with_its_thread(first, follow_up, answer):
