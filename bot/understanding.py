@@ -89,6 +89,14 @@ _ASKS_FOR_APPOINTMENT = re.compile(
     r"|\b(?:(?:can|could|may) i|i(?:'d| would) like to|i want to) (?:talk|speak) (?:to|with)"
     r" (?:someone|somebody|a person|a human|a nurse|a coordinator|an agent|a real person|a member)\b"
 )
+# Asking whether one is a candidate is asking to be evaluated, whatever surgery it names ("Am I
+# a candidate for outpatient spine surgery?"); not whether one is eligible for a subsidy.
+_ASKS_TO_BE_EVALUATED = re.compile(
+    r"\b(?:am i|would i be|could i be|est-ce que je suis|est-ce que je serais|suis-je|serais-je|je suis tu|je serais tu"
+    r"|chu tu)(?: un| une| a| an)?(?: good| bon| bonne)? (?:candidat\w*|candidate|eligible|admissible)\b"
+    r"(?! (?:for|to|a|aux?|pour) (?:public |des |une |a )?(?:subsid\w*|subvention\w*|rembours\w*|reimburs\w*|aide\w*|cnesst|insurance))"
+    r"|\b(?:do|would|could) i qualify\b|\best-ce que je me qualifie\b|\bje me qualifie tu\b"
+)
 # … unless it asks when or how soon (« en combien de temps je peux avoir un rendez-vous? »).
 _ASKS_WHEN = re.compile(
     r"\b(?:combien de temps|delais?|quand (?:est-ce|je|puis|pourrais|vais|peut)|how (?:fast|long|soon|quickly)"
@@ -229,6 +237,8 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     chosen, reading, read = await _story_or_question(whole, text, shape, parse)
     if intent_of(chosen) not in REQUESTS and _asks_for_appointment(text):
         return _merged(whole, _with_intent(whole, "request_human"), "request", text)
+    if intent_of(chosen) not in REQUESTS and _ASKS_TO_BE_EVALUATED.search(fold(text)):
+        return _merged(whole, _with_intent(whole, "eligibility"), "request", text)
     earlier = previous_questions(tracker)
     # Elliptic (« pis pour celle-là? »), or not understood alone right after a question.
     # A short question read unsurely as a request it does not make for the writer (« la demande

@@ -598,3 +598,29 @@ async def test_a_message_naming_a_doctor_or_body_the_documents_lack_is_not_read_
     result = await understand(text, pipeline, conversation())
     assert result["intent"]["name"] == "not_in_documents"
     assert question not in pipeline.read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Est-ce que je suis un bon candidat pour une chirurgie d'un jour? Hernie L5-S1, 8 mois de physio.",
+        "Am I a candidate for outpatient spine surgery? Herniated disc L5-S1, 8 months of physio.",
+    ],
+)
+async def test_asking_whether_one_is_a_candidate_opens_the_questionnaire(text):
+    pipeline = FakePipeline({text: parsed("faq", 0.9, "faq/ambulatory_criteria")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "eligibility"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je ne suis pas résident français, suis-je admissible aux subventions publiques?",
+        "I'm not a French resident, am I eligible for public subsidies for the procedure?",
+    ],
+)
+async def test_asking_whether_one_is_eligible_for_a_subsidy_is_a_question(text):
+    pipeline = FakePipeline({text: parsed("faq", 0.9, "faq/cost_france")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "faq"
