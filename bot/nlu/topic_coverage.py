@@ -267,9 +267,12 @@ class TopicCoverage(GraphComponent):
     ``intents`` and that holds an unknown word gets the intent ``not_in_documents`` and an
     ``unknown_topic`` entity with the word(s), unless it is a FAQ whose answer the selector is
     sure of (``max_answer_confidence``): a sure answer is not overruled by one odd word, but
-    it is by a doctor the documents do not name (« Dr Roussel ») or an acronym they never use
-    (« OHIP »). A question the model calls out of scope but that names the domain (France, a
-    clinic, the surgery, the flight) is ``not_in_documents`` too. A fallback that asks nothing
+    it is by a doctor the documents do not name (« Dr Roussel »), an acronym they never use
+    (« OHIP ») or a public insurer asked about paying (« la ramq rembourse tu… »). A question
+    that points back to its story (« est-ce qu'il fait partie de votre réseau? ») takes these
+    from the whole message; the topic then has the role ``named``. A question the model calls
+    out of scope but that names the domain (France, a clinic, the surgery, the flight) is
+    ``not_in_documents`` too. A fallback that asks nothing
     (« zxcv qwerty », a name typed out of place) stays a fallback. A fallback whose likeliest
     intent was a FAQ, ``not_in_documents`` or ``medical_advice`` also becomes ``not_in_documents``, without a
     topic (the answer was not found, and the reply says so), unless the FAQ's answer is sure:
