@@ -83,8 +83,10 @@ _ASKS_FOR_APPOINTMENT = re.compile(
     r"|\bi(?:'d| would) like (?:to (?:book|make|get|schedule) )?(?:an |a )?(?:appointment|call back|callback)\b"
     r"|\bi want (?:to book )?(?:an |a )?appointment\b"
     # … or to talk to a person of the service (« est-ce que je peux parler à une infirmière »).
-    r"|\b(?:(?:je|j') ?(?:peux|pourrais|voudrais|veux|aimerais)|puis-je|est-ce que je (?:peux|pourrais))"
-    r" (?:parler|jaser) (?:a|avec) (?:quelqu'un|une personne|un humain|une? infirmi\w*|une? coordonnat\w*"
+    r"|\b(?:(?:je|j') ?(?:peux|pourrais|voudrais|veux|aimerais)|jveux|jvoudrais|jaimerais|jpeux|puis-je"
+    r"|est-ce que je (?:peux|pourrais))"
+    r" (?:parler|jaser) (?:a|avec) (?:quelqu'un|une personne|une vraie personne|un humain|un vrai humain"
+    r"|une? infirmi\w*|une? coordonnat\w*"
     r"|une? conseill\w*|une? agente?|un membre)\b"
     r"|\b(?:(?:can|could|may) i|i(?:'d| would) like to|i want to) (?:talk|speak) (?:to|with)"
     r" (?:someone|somebody|a person|a human|a nurse|a coordinator|an agent|a real person|a member)\b"
@@ -96,6 +98,10 @@ _ASKS_TO_BE_EVALUATED = re.compile(
     r"|chu tu)(?: un| une| a| an)?(?: good| bon| bonne)? (?:candidat\w*|candidate|eligible|admissible)\b"
     r"(?! (?:for|to|a|aux?|pour) (?:public |des |une |a )?(?:subsid\w*|subvention\w*|rembours\w*|reimburs\w*|aide\w*|cnesst|insurance))"
     r"|\b(?:do|would|could) i qualify\b|\best-ce que je me qualifie\b|\bje me qualifie tu\b"
+    # … or whether one could be evaluated (« si je pourrais être évaluée par vos spécialistes »).
+    r"|\b(?:(?:je|j') ?(?:peux|pourrais|voudrais|veux|aimerais|souhaite\w*)|jveux|jvoudrais|jaimerais|pourrais-je"
+    r"|puis-je) (?:etre|me faire) (?:evalue\w*|examine\w*)\b"
+    r"|\b(?:(?:can|could|may) i|i(?:'d| would) like to|i want to) (?:be|get) (?:evaluated|assessed|screened)\b"
 )
 # … unless it asks when or how soon (« en combien de temps je peux avoir un rendez-vous? »).
 _ASKS_WHEN = re.compile(
@@ -237,7 +243,7 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     chosen, reading, read = await _story_or_question(whole, text, shape, parse)
     if intent_of(chosen) not in REQUESTS and _asks_for_appointment(text):
         return _merged(whole, _with_intent(whole, "request_human"), "request", text)
-    if intent_of(chosen) not in REQUESTS and _ASKS_TO_BE_EVALUATED.search(fold(text)):
+    if intent_of(chosen) not in REQUESTS and _asks_to_be_evaluated(text):
         return _merged(whole, _with_intent(whole, "eligibility"), "request", text)
     earlier = previous_questions(tracker)
     # Elliptic (« pis pour celle-là? »), or not understood alone right after a question.
@@ -458,6 +464,12 @@ def _unasked_request(parse_data: dict[str, Any], text: str) -> bool:
         and len(words(text)) <= UNASKED_REQUEST_MAX_WORDS
         and not _FOR_ONESELF.search(fold(text))
     )
+
+
+def _asks_to_be_evaluated(text: str) -> bool:
+    """Whether ``text`` asks whether one is a candidate, or could be evaluated (not when)."""
+    folded = fold(text)
+    return bool(_ASKS_TO_BE_EVALUATED.search(folded)) and not _ASKS_WHEN.search(folded)
 
 
 def _unsaid_request(parse_data: dict[str, Any], text: str) -> bool:

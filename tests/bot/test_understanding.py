@@ -451,6 +451,8 @@ async def test_the_last_question_is_the_thread_when_both_fit_as_well(language):
     [
         "ma fille dit que vous avez un docteur desforges, je peux tu avoir un rendez vous avec lui?",
         "Can I book an appointment with Dr Desforges when he is in Montreal?",
+        "cé tu un robot? jveux parler a un vrai humain svp",
+        "are you a robot? can I talk to a real person please",
     ],
 )
 async def test_asking_for_an_appointment_is_a_request_for_a_person_whoever_it_names(text):
@@ -605,6 +607,8 @@ async def test_a_message_naming_a_doctor_or_body_the_documents_lack_is_not_read_
     [
         "Est-ce que je suis un bon candidat pour une chirurgie d'un jour? Hernie L5-S1, 8 mois de physio.",
         "Am I a candidate for outpatient spine surgery? Herniated disc L5-S1, 8 months of physio.",
+        "Bonjour. Pourriez-vous m'indiquer si je pourrais être évaluée par vos spécialistes? Je vous remercie.",
+        "Hello. Could I be assessed by your specialists for a spine operation? Thank you.",
     ],
 )
 async def test_asking_whether_one_is_a_candidate_opens_the_questionnaire(text):
@@ -622,5 +626,18 @@ async def test_asking_whether_one_is_a_candidate_opens_the_questionnaire(text):
 )
 async def test_asking_whether_one_is_eligible_for_a_subsidy_is_a_question(text):
     pipeline = FakePipeline({text: parsed("faq", 0.9, "faq/cost_france")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "En combien de temps je pourrais être évaluée par vos spécialistes?",
+        "How soon could I be assessed by your specialists?",
+    ],
+)
+async def test_asking_how_soon_one_is_evaluated_is_a_question(text):
+    pipeline = FakePipeline({text: parsed("faq", 0.9, "faq/wait_times")})
     result = await understand(text, pipeline, conversation())
     assert result["intent"]["name"] == "faq"
