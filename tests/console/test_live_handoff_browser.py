@@ -240,8 +240,9 @@ def test_a_coordinator_takes_over_a_widget_conversation_and_gives_it_back(
     expect(coordinator).to_have_url(re.compile(r"/conversations\?notice=notice_handed_back"))
     assert widget_wait(patient, 6)[5] == "utter_coordinator_handed_back"
     widget_send(patient, COST_QUESTION[language])
-    expect(patient.locator(BOT)).not_to_have_count(6, timeout=ANSWER_MS)
-    assert widget_wait(patient, patient.locator(BOT).count())[6] == "utter_faq/cost_france"
+    # The answer, then the contact questions pick up where they were (two messages, which may
+    # arrive apart: wait for both rather than read the count between them).
+    assert widget_wait(patient, 8)[6:] == ["utter_faq/cost_france", "utter_ask_health_consent"]
     assert audit_actions(live, claire) == ["view", "claim", "view", "reply", "view", "give_back"]
     assert audit_actions(live, marc) == ["view"]
 
