@@ -127,9 +127,9 @@ _FOR_ONESELF = re.compile(
     r"|i (?:want|would like|need|wanna)|i'd like|id like|can i|could i|may i"
     r"|(?:call|contact|evaluate|assess|reach|email|phone|help) me|sign me up)\b"
 )
-# An elliptic message after a question, read as a request less surely than this and asking
-# nothing for the person (« and for just a consult? », « Et qui s'occupe de soumettre la
-# demande? »), is read with its thread first.
+# A message of at most this many words after a question, read as a request less surely than
+# this and asking nothing for the person (« and for just a consult? », « Et qui s'occupe de
+# soumettre la demande? »), is read with its thread first.
 ELLIPTIC_REQUEST_CONFIDENCE = 0.9
 UNASKED_REQUEST_MAX_WORDS = 12
 # A whole message read as a request this surely stays one, whatever its last question.
@@ -156,9 +156,14 @@ def intent_of(parse_data: dict[str, Any]) -> str | None:
 def confidence_of(parse_data: dict[str, Any]) -> float:
     """How sure a parse is: the FAQ answer's probability for a FAQ, else the intent's."""
     if intent_of(parse_data) == FAQ:
-        selection = (parse_data.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("response", {})
-        return float(selection.get("confidence") or 0.0)
+        return float(_selected_answer(parse_data).get("confidence") or 0.0)
     return float((parse_data.get(INTENT) or {}).get("confidence") or 0.0)
+
+
+def _selected_answer(parse_data: dict[str, Any]) -> dict[str, Any]:
+    """The FAQ answer the selector chose for a reading (``intent_response_key``,
+    ``confidence``…), or ``{}``."""
+    return (parse_data.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("response", {})
 
 
 def answers(parse_data: dict[str, Any]) -> bool:
@@ -241,10 +246,9 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     if intent_of(whole) == MENTION:
         return await _mention(whole, text, shape, parse)
     chosen, reading, read = await _story_or_question(whole, text, shape, parse)
-    if intent_of(chosen) not in REQUESTS and _asks_for_appointment(text):
-        return _merged(whole, _with_intent(whole, "request_human"), "request", text)
-    if intent_of(chosen) not in REQUESTS and _asks_to_be_evaluated(text):
-        return _merged(whole, _with_intent(whole, "eligibility"), "request", text)
+    for asking, request in ((_ASKS_FOR_APPOINTMENT, "request_human"), (_ASKS_TO_BE_EVALUATED, "eligibility")):
+        if intent_of(chosen) not in REQUESTS and _asks_now(asking, text):
+            return _merged(whole, _with_intent(whole, request), "request", text)
     earlier = previous_questions(tracker)
     # Elliptic (« pis pour celle-là? »), or not understood alone right after a question.
     # A short question read unsurely as a request it does not make for the writer (« la demande
@@ -285,7 +289,7 @@ def _fit(reading: dict[str, Any], alone: dict[str, Any]) -> float:
     probability for the message alone (plus ``ALONE_FLOOR``), as :func:`_answer_fitting_both`."""
     if intent_of(reading) != FAQ:
         return confidence_of(reading) * ALONE_FLOOR
-    key = (reading.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("response", {}).get("intent_response_key")
+    key = _selected_answer(reading).get("intent_response_key")
     return confidence_of(reading) * (_answer_probabilities(alone).get(key, 0.0) + ALONE_FLOOR)
 
 
@@ -336,7 +340,7 @@ def _asking_is_someone_there(parse: Parse) -> Parse:
 
     async def parse_as_question(text: str) -> dict[str, Any]:
         parse_data = await parse(text)
-        selection = (parse_data.get(RESPONSE_SELECTOR) or {}).get(FAQ, {}).get("response", {})
+        selection = _selected_answer(parse_data)
         if (
             intent_of(parse_data) == "request_human"
             and float(selection.get("confidence") or 0.0) >= SOMEONE_THERE_ANSWER_CONFIDENCE
@@ -448,10 +452,11 @@ async def _story_or_question(
     return whole, "whole", text
 
 
-def _asks_for_appointment(text: str) -> bool:
-    """Whether ``text`` asks, in the first person, for an appointment or a call (not when)."""
+def _asks_now(asking: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` makes the request ``asking`` finds (an appointment, an evaluation), and
+    does not ask when or how soon it could come."""
     folded = fold(text)
-    return bool(_ASKS_FOR_APPOINTMENT.search(folded)) and not _ASKS_WHEN.search(folded)
+    return bool(asking.search(folded)) and not _ASKS_WHEN.search(folded)
 
 
 def _unasked_request(parse_data: dict[str, Any], text: str) -> bool:
@@ -464,12 +469,6 @@ def _unasked_request(parse_data: dict[str, Any], text: str) -> bool:
         and len(words(text)) <= UNASKED_REQUEST_MAX_WORDS
         and not _FOR_ONESELF.search(fold(text))
     )
-
-
-def _asks_to_be_evaluated(text: str) -> bool:
-    """Whether ``text`` asks whether one is a candidate, or could be evaluated (not when)."""
-    folded = fold(text)
-    return bool(_ASKS_TO_BE_EVALUATED.search(folded)) and not _ASKS_WHEN.search(folded)
 
 
 def _unsaid_request(parse_data: dict[str, Any], text: str) -> bool:

@@ -220,14 +220,19 @@ class Vocabulary:
         Words shorter than ``min_length`` are passed over, except acronyms (« SAAQ », "WCB").
         """
         found: list[str] = []
-        same_length = len(fold(text)) == len(text)
-        for start, end, word in word_spans(text):
-            written = text[start:end] if same_length else word
+        for word, written in written_words(text):
             long_enough = len(word) >= min_length or (len(written) >= ACRONYM_LENGTH and written.isupper())
             fresh = written.lower() not in (seen.lower() for seen in found)
             if fresh and long_enough and "'" not in word and not self.knows(word, written):
                 found.append(written)
         return found
+
+
+def written_words(text: str) -> list[tuple[str, str]]:
+    """Each word of ``text``, folded, with the word as written (accents and case kept), or the
+    folded word where folding changed the text's length (:func:`bot.text.word_spans`)."""
+    same_length = len(fold(text)) == len(text)
+    return [(word, text[start:end] if same_length else word) for start, end, word in word_spans(text)]
 
 
 def acronyms(unknown: list[str]) -> list[str]:
@@ -436,8 +441,7 @@ class TopicCoverage(GraphComponent):
             return []
         bodies = set(self.config["bodies_not_in_documents"])
         found: list[str] = []
-        for start, end, word in word_spans(text):
-            written = text[start:end] if len(fold(text)) == len(text) else word
+        for word, written in written_words(text):
             if word in bodies and written not in found:
                 found.append(written)
         return found
