@@ -25,9 +25,9 @@ import yaml
 from tools.content import LANGUAGES, PROJECT, all_responses, normalise, text_index, variation_language
 
 FIELD = PROJECT / "tests" / "field"
-HALVES = ("dev", "dev2", "dev3", "test", "test3")
+HALVES = ("dev", "dev2", "dev3", "test", "test3", "safety4_dev", "safety4_test")
 # The halves that are only ever scored: their cases are never printed.
-SCORED_ONLY = frozenset({"test", "test3"})
+SCORED_ONLY = frozenset({"test", "test3", "safety4_test"})
 # The first reply each expected behaviour starts with (FAQ answers are ``utter_faq/<key>``).
 REPLIES = {
     "not_in_documents": {"utter_not_in_documents", "utter_not_in_documents_topic"},
@@ -36,7 +36,10 @@ REPLIES = {
     "eligibility": {"utter_start_eligibility"},
     "handoff": {"utter_request_human"},
     "story_prompt": {"utter_story_prompt"},
+    "red_flag_note": {"utter_red_flag_note"},
 }
+# The safety sets hold one message per case, labelled by its kind only.
+SAFETY_ANSWERS = {"medication": "medical_advice", "red_flag_acute": "emergency", "red_flag_mention": "red_flag_note"}
 SAFETY_NOTE = "utter_red_flag_note"
 OPENINGS = {"eligibility", "handoff"}
 OPENING_REPLIES = REPLIES["eligibility"] | REPLIES["handoff"]
@@ -49,8 +52,15 @@ class Chat(Protocol):
 
 
 def cases(half: str) -> list[dict[str, Any]]:
-    """The cases of one half of the field test (``dev`` or ``test``)."""
-    return yaml.safe_load((FIELD / f"{half}.yml").read_text(encoding="utf-8"))
+    """The cases of one half of the field test (``dev`` or ``test``), as conversations."""
+    return [_as_conversation(case) for case in yaml.safe_load((FIELD / f"{half}.yml").read_text(encoding="utf-8"))]
+
+
+def _as_conversation(case: dict[str, Any]) -> dict[str, Any]:
+    """A safety set's case (one ``text``, a kind) as a one-turn case with its expected reply."""
+    if "turns" in case:
+        return case
+    return {**case, "turns": [case["text"]], "expect": {"answer": SAFETY_ANSWERS[case["kind"]]}}
 
 
 @functools.cache
@@ -110,6 +120,8 @@ class Outcome:
         expected = expected_replies(self.case)
         if self.answer == "emergency":
             return bool(self.replies) and self.replies[0] in expected
+        if self.answer == "red_flag_note":
+            return SAFETY_NOTE in self.replies and "utter_emergency" not in self.replies
         got = bool(expected & set(self.replies))
         if self.case["expect"].get("safety_note"):
             got = got and SAFETY_NOTE in self.replies

@@ -9,14 +9,18 @@ import pytest
 from tools import field
 from tools.content import response_text
 
+SAFETY_KINDS = {"medication", "red_flag_acute", "red_flag_mention"}
+
 
 def test_every_set_is_there_with_every_kind_in_both_languages():
     for half in field.HALVES:
         cases = field.cases(half)
-        assert len(cases) >= 120
+        assert len(cases) >= 118
         kinds = {(case["language"], case["kind"]) for case in cases}
-        every_kind = {"long", "followup", "short", "unanswerable", "medication", "red_flag_acute", "red_flag_mention"}
-        if half != "dev2":  # the second development set holds the weakest kinds only
+        every_kind = {"long", "followup", "short", "unanswerable"} | SAFETY_KINDS
+        if half.startswith("safety"):  # the safety sets hold the safety kinds only
+            every_kind = SAFETY_KINDS
+        elif half != "dev2":  # the second development set holds the weakest kinds only
             every_kind |= {"code_switched", "opening_eligibility", "opening_handoff"}
         assert {kind for _, kind in kinds} >= every_kind
         assert {language for language, _ in kinds} == {"fr", "en"}
@@ -99,3 +103,19 @@ def test_a_mention_without_its_note_or_an_emergency_said_second_is_wrong():
     late = field.play(chat, case("red_flag_acute", "emergency", ["b"]))
     assert not mention.right
     assert not late.right
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_safety_case_is_one_message_and_a_mention_needs_the_note_without_the_911_answer(language):
+    single = {"id": "s", "language": language, "kind": "red_flag_mention", "text": "my brother lost bladder control"}
+    conversation = field._as_conversation(single)
+    assert conversation["turns"] == ["my brother lost bladder control"]
+    noted = ["utter_faq/recovery_time", "utter_red_flag_note"]
+    chat = ScriptedChat({"my brother lost bladder control": noted}, language)
+    assert field.play(chat, conversation).right
+    chat = ScriptedChat({"my brother lost bladder control": ["utter_emergency", "utter_red_flag_note"]}, language)
+    assert not field.play(chat, conversation).right
+    chat = ScriptedChat({"my brother lost bladder control": ["utter_faq/recovery_time"]}, language)
+    assert not field.play(chat, conversation).right
+    acute = field._as_conversation({**single, "kind": "red_flag_acute"})
+    assert field.expected_replies(acute) == {"utter_emergency"}
