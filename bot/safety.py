@@ -42,6 +42,8 @@ _BLADDER_BOWEL = _any(
     r"\bpissed myself",
     r"\bwet (?:my|the) (?:pants|bed)",
     r"\bpiss",
+    r"\baller aux toilettes",
+    r"\b(?:go|going|get) to the (?:toilet|bathroom|washroom)",
     r"\bmouill\w* (?:ma|mon|mes|le|la|les|son|sa|ses) (?:jaquette|pantalons?|culottes?|lit|pyjama|draps|linge"
     r"|robe de chambre)",
 )
@@ -74,6 +76,8 @@ _LOSS_OF_CONTROL = _any(
     r"\b(?:pas|pu|plus) (?:ete |ete capable de |capable de )?(?:pisser|uriner|faire pipi)",
     r"\bpas (?:fait|ete faire) pipi",
     r"\brien (?:ne )?sort\b",
+    r"\bnothing (?:comes|coming|came|will come) out",
+    r"\b(?:a|ai|avons|ont) (?:pas|pu|plus) pu\b",
     r"\b(?:pas|pu|plus) (?:ete )?capable",
     r"\b(?:trouble|difficulty|struggling|hard time) (?:peeing|urinating|passing urine)",
     r"\bsans (?:meme )?m'en (?:rendre compte|apercevoir)",
@@ -88,7 +92,8 @@ _INCONTINENCE = _any(
     r"\bmouill\w* (?:ma|mon|mes) (?:jaquette|pantalons?|culottes?|lit|pyjama|draps|linge) sans",
     r"\b(?:chie|fait caca|fait) dans (?:mes|ses|mon|son) (?:culottes|pantalons?|shorts?|froc)",
     r"\baccidents?\W{0,3} dans (?:mes|ses|ma|sa|mon|son) (?:culottes|pantalons?|lit)",
-    r"\bhad an accident\b.{0,60}(?:didn'?t feel|without feeling|couldn'?t hold|didn'?t notice|coming)",
+    r"\bhad (?:an|a little|a small|a tiny|an?) accident\b.{0,60}(?:didn'?t (?:even )?(?:feel|notice|know|realiz)"
+    r"|without (?:even )?(?:feeling|noticing|knowing)|couldn'?t hold|coming)",
     r"\bqueue de cheval",
     r"\bcauda equina",
 )
@@ -98,6 +103,7 @@ _NUMB = _any(
     r"\b(?:j?sens|sent|sentent) (?:pu|plus|rien|pas|moins)\b",
     r"\bsensation",
     r"fourmill",
+    r"\bpicot",
     r"\bgele\b",
     r"\bgelee?s?\b",
     r"\bnumb",
@@ -123,6 +129,8 @@ _SADDLE = _any(
     r"\bbetween (?:my|the) legs",
     r"\bprivate parts",
     r"\bbuttocks",
+    r"\b(?:my|his|her) (?:bum|butt|ass|arse|backside|rear end|junk)\b",
+    r"\bfoufounes",
     r"\bperine",
     r"\binner thighs",
     r"\bdown there\b",
@@ -155,6 +163,17 @@ _WEAKNESS_WORSENING = _any(
     r"\bcannot walk",
     r"\bunable to walk",
     r"\bfoot drop",
+    r"\b(?:went|gone|are|is|feel|feels) (?:totally |completely )?dead\b",
+    r"\b(?:ceased|refuse|refused|won'?t|don'?t|do not) (?:to )?obey",
+    r"\bobeissent (?:pu|plus|pas)",
+    r"\b(?:like|comme du|comme de la) (?:rubber|jello|jelly|guenille|coton|jello)",
+    r"\bbuckl",
+    r"\bplient? (?:tout seuls?|toutes? seules?|sous moi)",
+    r"\bpieds? (?:gauche |droit )?(?:qui )?(?:traine|flop)",
+    r"\bpieds? (?:gauche |droit )?traine",
+    r"\bdrag(?:s|ging)? (?:my|his|her) (?:left |right )?foot",
+    r"\bfoot (?:is )?(?:dragging|flopping|slapping)",
+    r"\bj?mene (?:pu|plus|pas) (?:mes|ses) jambes",
     r"\bdrop foot",
     r"(?:misere|difficulte|peine|de la misere) a (?:bouger|marcher|lever|sentir)",
     r"\b(?:peux|peut|arrive|suis) (?:pu|plus|pas) (?:a )?(?:bouger|me lever|lever)",
@@ -203,6 +222,9 @@ _BACK = _any(
     r"\bsurgery",
     r"\bsciatica",
     r"\blower back",
+    r"\bpost-?op",
+    r"\bfusion",
+    r"\barthrodese",
 )
 _BACK_ONLY = _any(
     r"\bdos\b",
@@ -248,6 +270,12 @@ _MAJOR_TRAUMA = _any(
     r"\bfractur",
     r"\bbroke (?:my|a) (?:back|vertebra)",
     r"\bbad fall",
+    r"\b(?:since|after) a fall\b",
+    r"\b(?:i|he|she|mom|dad|mum) (?:just )?fell\b",
+    # « je suis tombé » is a fall, not « tombé sur votre page », « tombé malade ».
+    r"\b(?:suis|est|es|sont) (?:\w+ )?tombee?s?\b(?! (?:en amour|malade|enceinte|d'accord|par hasard|sur (?:votre"
+    r"|vos|ton|ta|ce|cette|un|une|le|la|les|des)\b))",
+    r"\b(?:j'ai|jai|il a|elle a) fait une (?:grosse )?chute\b",
     r"\bmajor trauma",
     r"\brear.?ended",
     r"\bhead.?on",
@@ -263,8 +291,11 @@ _CANNOT_STAND_OR_BEAR = _any(
     r"(?! (?:longtemps|plus de|tres|loin|sans))",
     r"\barrive (?:pas|plus|pu) a (?:me |se )?(?:relever|lever|marcher|tenir debout|bouger)\b",
     r"\bdouleur (?:insupportable|intenable|atroce|terrible|epouvantable)",
+    r"\b(?:pas|pu|plus) capable de (?:me |se )?(?:relever|lever|marcher|bouger|tenir debout)",
+    r"\b(?:can ?not|can'?t|unable to) rise\b",
+    r"\bbeyond anything\b",
 )
-_BOTH_LEGS = _any(r"\b(?:both|my two) legs\b", r"\b(?:les|mes) deux jambes\b")
+_BOTH_LEGS = _any(r"\b(?:both|my two) (?:legs|feet)\b", r"\b(?:les|mes|ses) (?:deux|2) (?:jambes|pieds)\b")
 _NIGHT_PAIN_OR_WEIGHT_LOSS = _any(
     r"\b(?:pain|hurts?) (?:at|during the) night",
     r"\bnight (?:pain|time pain)",
@@ -288,51 +319,49 @@ _CANCER = _any(
     r"\bradiation therapy",
 )
 
-_RED_FLAGS: dict[str, tuple[re.Pattern[str], ...]] = {
-    "bladder_bowel": (_BLADDER_BOWEL, _LOSS_OF_CONTROL),
-    "incontinence": (_INCONTINENCE,),
-    "saddle_numbness": (_NUMB, _SADDLE),
-    "leg_weakness": (_LEGS, _WEAKNESS_WORSENING),
-    "fever": (_FEVER, _BACK),
-    "trauma": (_MAJOR_TRAUMA, _BACK_ONLY),
-    "trauma_cannot_stand": (_MAJOR_TRAUMA, _CANNOT_STAND_OR_BEAR),
-    "cancer": (_CANCER, _BACK_ONLY),
-    "cancer_signs": (_CANCER, _NIGHT_PAIN_OR_WEIGHT_LOSS),
-    "both_legs_numb": (_BOTH_LEGS, _NUMB),
-}
-
 _MEDICATION = (
     r"(?:medicaments?|meds|medication|medicine|pilules?|pills?|comprimes?|advil|tylenol|motrin|aleve|lyrica"
     r"|anticoagulants?|anti-?coagul\w*|blood thinners?|eclaircisseurs?|eliquis|xarelto|coumadin|warfarin\w*"
     r"|plavix|aspirine?|insuline?|insulin|metformin\w*|ozempic|antidepresseurs?|antidepressants?"
-    r"|supplements?|vitamines?|vitamins?|cannabis|cbd|pot\b|somniferes?|sleeping pills?|patch\w*"
+    r"|supplements?|vitamines?|vitamins?|cannabis|cbd|pot\b|somniferes?|sleeping pills?|patch(?:es)?"
     r"|gabapentin\w*|pregabalin\w*|opio\w*|morphine|dilaudid|oxy\w*|celebrex|naproxen\w*"
     r"|ibuprof\w*|acetaminoph\w*|cortisone|prednison\w*|relaxants?|anti.?inflammatoires?"
     r"|anti.?inflammator\w*|painkillers?|antidouleurs?|ativan|lorazepam|xanax|valium|clonazepam|rivotril"
     r"|benzo\w*|anxiolytiques?|hydromorph\w*|percocet|codeine|tramadol|fentanyl|methadone|suboxone"
     r"|weed|gumm(?:y|ies)|edibles?|joints?|bieres?|beers?|alcool|alcohol|booze|vin|wine|calcium|magnesium"
-    r"|omega|glucosamine|cigarettes?|clopes?|nicotine|pompes?|inhalers?|puffers?)"
+    r"|omega|glucosamine|cigarettes?|clopes?|nicotine|pompes?|inhalers?|puffers?|gin|whisk(?:e)?y|scotch|vodka|rhum|rum|timbres?"
+    r"|nitro\w*|fentanyl|butrans|percos?et|coumadin\w*|dilaudid\w*)"
 )
 # A drug or product named (not « médicaments » in general), and what it may change: a question
 # naming both is about the person's own treatment (« sous Coumadin… on arrête avant l'avion? »).
 _NAMED_MEDICATION = re.compile(
     r"\b(?:advil|tylenol|motrin|aleve|lyrica|anticoagulants?|anti-?coagul\w*|blood thinners?|eclaircisseurs?|eliquis"
-    r"|xarelto|coumadin|warfarin\w*|plavix|aspirine?|insuline?|insulin|lantus|humalog|metformin\w*|ozempic"
+    r"|xarelto|coumadin\w*|warfarin\w*|plavix|aspirine?|insuline?|insulin|lantus|humalog|metformin\w*|ozempic"
     r"|antidepresseurs?|antidepressants?|supplements?|vitamines?|vitamins?|cannabis|cbd|pot|joints?|weed"
     r"|somniferes?|sleeping pills?|gabapentin\w*|pregabalin\w*|opio\w*|morphine|dilaudid|oxy\w*|celebrex"
     r"|naproxen\w*|ibuprof\w*|acetaminoph\w*|cortisone|prednison\w*|relaxants?|anti.?inflammat\w*"
+    r"|butrans|nitro\w*|timbres?|percos?et|dilaudid\w*|gin|whisk(?:e)?y|scotch|vodka|rhum|rum|st\.? john'?s wort"
+    r"|millepertuis|ginkgo|ginseng|echinac\w*|melatonin\w*|tamsulosin\w*|donepezil|flomax|aricept"
     r"|ativan|lorazepam|xanax|valium|clonazepam|rivotril|benzo\w*|hydromorph\w*|percocet|codeine"
     r"|tramadol|fentanyl|methadone|suboxone|zopiclone|imovane|metoprolol|ramipril|lisinopril|amlodipine"
     r"|beta-?bloquants?|methotrexate|viagra|cialis|concerta|ritalin|adderall|synthroid|levothyrox\w*|curcuma"
     r"|omega|glucosamine|tisanes?|produits naturels|naturo\w*|pilules (?:de|pour) (?:pression|la pression)"
-    r"|pills? for (?:my )?(?:blood )?pressure|nicotine|patch\w*|cigarettes?|vapot\w*|vaping"
+    r"|pills? for (?:my )?(?:blood )?pressure|nicotine|patch(?:es)?|cigarettes?|vapot\w*|vaping"
     r"|smok(?:e|es|ing|er)|fum(?:e|es|er|eur|euse))\b"
 )
 _CARE_QUESTION = re.compile(
     r"\b(?:operation|chirurgie|op|ope|l'ope|intervention|anesth\w*|avion|vol|douane|surgery|operation|flight|plane"
     r"|customs|jeun|fasting|derange\w*|probleme|dangereux|dangerous|retard\w*|arret\w*|cesse\w*|interromp\w*"
     r"|saut\w*|continu\w*|stop\w*|quit\w*|skip\w*|keep|garde\w*|reduire|reduit|diminu\w*|double\w*"
+    r"|priver|abstain\w*|abstenir|enlever|enleve|retirer|remove|wear\w*|porter|withh\w*|cease\w*|resum\w*"
+    r"|baisse\w*|jbaisse|lower\w*"
     r"|a la place|instead|remplac\w*|substitu\w*|switch\w*|sevr\w*|wean\w*|accro|addict\w*)\b"
+)
+# A question, with or without its mark (« est ce que je la prends le matin ou pas »).
+_ASKS = re.compile(
+    r"\?|\best.?ce que?\b|\bou pas\b|\b(?:c'?est|ca fait|faut|je dois|jdois)[- ]tu\b|\bdois-je\b|\bcombien\b|\bcb\b"
+    r"|\b(?:should|do|can|may|must) i\b|\bis it\b|\bkindly advise\b|\bwhether\b|\bi wonder\b|\bhow (?:many|long|much)\b"
+    r"|\bje me demande\b"
 )
 _TAKEN_BEFORE = re.compile(
     r"\b(?:took|tried|was on|used to take|j'ai (?:deja )?pris|j'avais pris|j'ai essaye|je prenais|prenais)"
@@ -388,6 +417,61 @@ _MEDICAL_ADVICE = _any(
 )
 
 
+_CHEST_PAIN = _any(
+    r"\b(?:douleur|mal|serrement|pression|point)s? (?:a la |dans la |au |sur la )?(?:poitrine|thorax)\b",
+    r"\bdouleur thoracique",
+    r"\bchest (?:pain|hurts|is hurting|tightness|pressure)",
+    r"\b(?:pain|tightness|pressure) in (?:my|his|her|the) chest",
+    r"\b(?:my|his|her) chest (?:hurts|is tight|feels tight|is hurting)",
+)
+_BREATHLESS = _any(
+    r"\bessouffl",
+    r"\b(?:difficulte|de la misere|du mal|de la peine|misere) a respirer",
+    r"\b(?:peux|peut|arrive|capable) (?:pu|plus|pas) (?:a )?respirer",
+    r"\bmanque d'air",
+    r"\bcherche (?:mon|son) (?:air|souffle)",
+    r"\bout of breath",
+    r"\bshort(?:ness)? of breath",
+    r"\b(?:can'?t|cannot|hard to|trouble|struggling to) (?:catch (?:my|his|her) )?breath",
+    r"\bbreathless",
+)
+# A recent operation or flight: what makes a clot in the lung or the leg the likely cause.
+_AFTER_SURGERY_OR_FLIGHT = _any(
+    r"\bopere",
+    r"\boperation",
+    r"\bchirurgie",
+    r"\barthrodese",
+    r"\bfusion",
+    r"\bl'op\b",
+    r"\bl'?ope\b",
+    r"\bsurgery",
+    r"\bpost-?op",
+    r"\boperated",
+    r"\bvol\b",
+    r"\bavion",
+    r"\bflight",
+    r"\bflew\b",
+    r"\bflying",
+    r"\bplane\b",
+)
+_CALF = _any(r"\bmollets?\b", r"\bcalf\b", r"\bcalves\b")
+_SWOLLEN_OR_INFLAMED = _any(
+    r"gonfl", r"enfl", r"\bswoll", r"\bswelling", r"\brouge", r"\bred\b", r"\bchaud", r"\bwarm", r"\bhot\b"
+)
+_HEADACHE = _any(r"\bmal de tete", r"\bmaux de tete", r"\bcephal", r"\bheadache", r"\bmigraine")
+_UPRIGHT = _any(
+    r"\bdebout", r"\bassis", r"\bme lever", r"\bcouche", r"\bstand", r"\bsit(?:ting)? up", r"\bupright", r"\blying"
+)
+_RECENTLY_OPERATED = _any(
+    r"\bopere\w*\b.{0,25}\bil y a (?:\d+|un|une|deux|trois|quelques) (?:jours?|semaines?)",
+    r"\b(?:\d+|one|two|three|a few) (?:days?|weeks?) (?:post-?op|after)",
+    r"\bpost-?op",
+    r"\b(?:since|depuis|after|apres) (?:the |my |l'|mon |ma |la )?(?:surgery|operation|op|ope|chirurgie|infiltration"
+    r"|injection|epidural|peridurale|ponction|fusion|arthrodese)\b",
+)
+_WEAK = _any(r"\bfaibl", r"\bweak", r"\bmolles?\b")
+
+
 # Cues that place a red flag away from the person, now. A cue of now beats them all.
 _SOMEONE_ELSE = _any(
     r"\b(?:mon|ma|mes|son|sa|ses) (?:frere|pere|papa|mari|chum|conjoint|fils|voisin|voisine|beau-frere|oncle|cousin"
@@ -399,11 +483,15 @@ _SOMEONE_ELSE = _any(
     r"\b(?:quelqu'un|quelqu'une|une personne|des gens|certaines personnes|certains patients|d'autres patients"
     r"|someone|somebody|a friend|people|some patients|other patients|a patient|un patient|une patiente)\b",
     r"\b(?:my|his|her|our) (?:buddy|pal|mate|guy|roommate|neighbou?r)\b",
+    r"\bbuddy\b",
+    r"\ba (?:guy|lady|woman|man|friend) (?:i know|at|from|in|on)\b",
+    r"\b(?:un gars|une madame|un monsieur|une femme|un homme) (?:que|de|a|au|sur)\b",
+    r"\b(?:sur|on) (?:un|a|the|le) (?:forum|groupe|group|facebook)\b",
     r"\b(?:mom|dad|mum)\b",
 )
 _PAST = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
-    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many) (?:years?|months?) ago",
+    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many|some) (?:years?|months?) ago",
     r"\b(?:en|in) (?:19|20)\d\d\b",
     r"\b(?:l'?an passe|l'?an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
     r"\b(?:c'est (?:passe|fini|regle|parti)|ca (?:s'est|a) (?:regle|passe)|(?:went|gone) away|resolved"
@@ -413,6 +501,13 @@ _PAST = _any(
     r"|back to normal|revenu a la normale|revenu normal|revenu correct|c'etait (?:la grippe|un virus|une grippe)|it was (?:the )?flu"
     r"|la derniere fois|the last time|date de (?:19|20)\d\d)\b",
     r"\b(?:\d+|a|one|two|three|a few|several) yrs? ago\b",
+)
+# Signs had for a long time: not new, so not an emergency by themselves.
+_CHRONIC = _any(
+    r"\bdepuis (?:des|plusieurs|quelques|\d+) (?:annees|ans|mois)\b",
+    r"\bdepuis (?:longtemps|toujours)\b",
+    r"\bfor (?:years|months|a long time|ages|\d+ (?:years|months))\b",
+    r"\bchroni",
 )
 _FEARED = _any(
     r"\b(?:peur|crain\w*|inquiet\w*|inquiete|angoiss\w*|terrifi\w*|panique\w*|stress\w*|risque\w*|danger\w*"
@@ -425,6 +520,15 @@ _FEARED = _any(
     r"\b(?:if i ever|if (?:it|that|this) ever|never happened|has never|have never|jamais arrive|n'est jamais"
     r"|si (?:je perds|jperds?|j'perds?)|if i (?:lose|get|end up)|si (?:je me|jme|je) fai[st] oper\w*)\b",
 )
+# A sign supposed, not had: « et si j'ai de la fièvre en revenant? », "should I suffer a fall".
+_HYPOTHETICAL = _any(
+    r"\bqu.?est.?ce qui (?:arrive|se passe|va arriver) si\b",
+    r"\b(?:et )?si (?:jamais )?(?:j'ai|jai|je fais|je fai|je developpe|j'attrape|jattrape|il y a|on a)\b",
+    r"\b(?:if|should|were) (?:i|he|she|we|you) (?:ever )?(?:get|have|develop|developed|suffer|experience|happen"
+    r"|start|to)\b",
+    r"\bhypothetic|\bhypothetique|\bin the event\b|\ben cas d",
+    r"\b(?:pouv\w*|peut|pourrait) (?:arriver|se produire)|\b(?:could|can|may|might) (?:happen|occur)",
+)
 _NEGATED = _any(
     r"\b(?:pas de|pas d'|aucun|aucune|jamais eu|ni |sans aucun\w*|pas (?:eu|vraiment) de|rien de)"
     r" ?(?:\w+ ){0,2}(?:probleme|trouble|engourdi\w*|perte|fievre|faiblesse|fuite|incontinen\w*|symptome|signe"
@@ -434,6 +538,8 @@ _NEGATED = _any(
     r"|signs?|accident|bladder|bowel|tingling|cancer)",
     r"\b(?:not|isn't|aren't|no) (?:numb|losing|leaking|weak|feverish)\b",
     r"\bpas d'?\s?(?:engourdi|fievre|faiblesse|fuite|incontinen|perte)",
+    r"\b(?:j'ai|jai|j'ai eu) rien de (?:ca|tout ca|cela|ce genre)\b",
+    r"\b(?:none of (?:that|those|these)|nothing like that)\b",
 )
 # Words of suddenness or of the day say « now » only when no date places the story in the past
 # (« il y a deux ans ses jambes ont lâché soudainement »).
@@ -441,12 +547,12 @@ _NOW_UNLESS_DATED = _any(
     r"\bdate de (?:19|20)\d\d\b",
     r"\b(?:aujourd'hui|tout d'un coup|tout a coup|soudainement|subitement|today|suddenly|all of a sudden)\b",
     # « now I can't… » after « I fell in 2019 » is the story's present, not the fall's.
-    r"\b(?:now|right now) (?:i|i'm|i've|my)\b",
+    r"\b(?:now|right now) (?:i|i'm|i've|my|she|she's|he|he's|they|they're|her|his)\b",
     r"\b(?:la|maintenant) (?:j'ai|je|mon|ma|mes|chu)\b",
 )
 _DATED = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
-    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many) (?:years?|months?) ago",
+    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many|some) (?:years?|months?) ago",
     r"\b(?:en|in) (?:19|20)\d\d\b",
     r"\b(?:l'?an passe|l'?an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
 )
@@ -466,6 +572,13 @@ _NOW = _any(
     r"|just now|currently|an hour ago|hours ago|il y a (?:une|\d+) heures?)\b",
     r"\bje viens de\b",
     r"\bi just\b",
+    r"\b(?:\d+|one|two|three|five|ten|fifteen|twenty|thirty|forty|fifty|a few) (?:minutes?|mins?|hours?|hrs?) ago\b",
+    r"\bsince (?:this|the) (?:afternoon|evening)\b",
+    r"\bdepuis (?:cet|cette) (?:apres-midi|apres midi|aprem|avant-midi)\b",
+    r"\bsince (?:i|she|he|we) (?:woke|got) up\b",
+    r"\bdepuis (?:que )?(?:je|j'|jme|il|elle) ?(?:me |s')?(?:suis |est )?(?:reveill|leve)",
+    r"\bstarted (?:yesterday|today|this morning|last night)\b",
+    r"\bil y a (?:\d+|une|quelques|cinq|dix|vingt|trente|quarante) (?:minutes?|min)\b",
 )
 # One concept of a red flag, alone: named with a cue that places it away from the person
 # (« pas de fièvre », "scared of losing bladder control"), it is a mention worth the note.
@@ -506,15 +619,62 @@ _RED_FLAG_CONCEPT = _any(
     r"\bsphincter",
     r"\ben selle\b",
     r"\bchute\b",
+    r"\bdeficits? neurolog",
+    r"\bneurological deficit",
+    r"\b(?:lost|lose|losing) the use of",
+    r"\bperd\w* l'usage",
+    r"\b(?:pu|plus|pas) (?:etre )?capable de marcher",
+    r"\b(?:not|never) (?:be able to )?walk(?:ing)? again",
     r"s'engourdi",
+)
+_RED_FLAGS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "bladder_bowel": (_BLADDER_BOWEL, _LOSS_OF_CONTROL),
+    "incontinence": (_INCONTINENCE,),
+    "saddle_numbness": (_NUMB, _SADDLE),
+    "leg_weakness": (_LEGS, _WEAKNESS_WORSENING),
+    "fever": (_FEVER, _BACK),
+    "trauma": (_MAJOR_TRAUMA, _BACK_ONLY),
+    "trauma_cannot_stand": (_MAJOR_TRAUMA, _CANNOT_STAND_OR_BEAR),
+    "cancer": (_CANCER, _BACK_ONLY),
+    "cancer_signs": (_CANCER, _NIGHT_PAIN_OR_WEIGHT_LOSS),
+    "both_legs_numb": (_BOTH_LEGS, _NUMB),
+    "chest_pain": (_CHEST_PAIN,),
+    # Short of breath after an operation or a flight, since today (not breathless on stairs for years).
+    "breathless_after_care": (_BREATHLESS, _AFTER_SURGERY_OR_FLIGHT, _NOW),
+    "calf_clot": (_CALF, _SWOLLEN_OR_INFLAMED),
+    "headache_standing_after_care": (_HEADACHE, _UPRIGHT, _RECENTLY_OPERATED),
+    # Legs gone weak since this morning is new weakness, whatever words say so.
+    "leg_weakness_now": (_LEGS, _WEAK, _NOW),
+}
+
+# Complications named (a clot, an infection, a dural leak): worth the note only when they are
+# someone else's, past, negated or supposed, not in a question about their risk.
+_COMPLICATION_CONCEPT = _any(
+    r"\bembol",
+    r"\bcaillot",
+    r"\bclots?\b",
+    r"\bphlebit",
+    r"\bthrombo",
+    r"\bdvt\b",
+    r"\bbreche durale",
+    r"\bdural (?:tear|leak)",
+    r"\bcsf leak",
+    r"\bspinal headache",
+    r"\bcephalee",
+    r"\binfection",
 )
 # A history of cancer with new back pain is the red flag itself: the past does not set it aside.
 _PAST_IS_THE_FLAG = {"cancer", "cancer_signs"}
 
 
 def _placed_away(folded: str) -> bool:
+    return bool(_FEARED.search(folded) or _placed_elsewhere(folded))
+
+
+def _placed_elsewhere(folded: str) -> bool:
+    """Someone else's, past, negated or supposed: not a fear of one's own risk."""
     return bool(
-        _SOMEONE_ELSE.search(folded) or _PAST.search(folded) or _FEARED.search(folded) or _NEGATED.search(folded)
+        _SOMEONE_ELSE.search(folded) or _PAST.search(folded) or _NEGATED.search(folded) or _HYPOTHETICAL.search(folded)
     )
 
 
@@ -522,7 +682,11 @@ def mentions_a_red_flag(text: str) -> bool:
     """Whether ``text`` names one sign of a red flag away from the person now (« pas de
     fièvre », "scared of bladder problems"), though no red flag is described."""
     folded = fold(text)
-    return bool(_RED_FLAG_CONCEPT.search(folded)) and not _happening_now(folded) and _placed_away(folded)
+    if _happening_now(folded):
+        return False
+    if _RED_FLAG_CONCEPT.search(folded) and _placed_away(folded):
+        return True
+    return bool(_COMPLICATION_CONCEPT.search(folded) and _placed_elsewhere(folded))
 
 
 def _happening_now(folded: str) -> bool:
@@ -545,8 +709,14 @@ def is_mention(text: str, red_flag: str) -> bool:
     folded = fold(text)
     if _happening_now(folded):
         return False
-    past = red_flag not in _PAST_IS_THE_FLAG and _PAST.search(folded)
-    return bool(_SOMEONE_ELSE.search(folded) or past or _FEARED.search(folded) or _NEGATED.search(folded))
+    past = red_flag not in _PAST_IS_THE_FLAG and (_PAST.search(folded) or _CHRONIC.search(folded))
+    return bool(
+        _SOMEONE_ELSE.search(folded)
+        or past
+        or _FEARED.search(folded)
+        or _NEGATED.search(folded)
+        or _HYPOTHETICAL.search(folded)
+    )
 
 
 @dataclass(frozen=True)
@@ -574,7 +744,7 @@ def asks_personal_advice(text: str) -> bool:
     # A drug the person takes, named, in a question about the surgery, the flight or stopping it
     # (one taken once, in a story, is not: « took Advil, did physio; do I need physio first? »).
     current = _TAKEN_BEFORE.sub(" ", folded)
-    return "?" in folded and bool(_NAMED_MEDICATION.search(current) and _CARE_QUESTION.search(folded))
+    return bool(_ASKS.search(folded) and _NAMED_MEDICATION.search(current) and _CARE_QUESTION.search(folded))
 
 
 def assess(text: str) -> SafetyFinding | None:

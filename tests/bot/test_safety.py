@@ -371,3 +371,77 @@ def test_weakness_of_both_legs_long_over_is_a_mention(text):
 def test_a_fall_long_ago_with_a_lasting_limit_is_not_an_emergency(text):
     finding = assess(text)
     assert finding is None or finding.intent != "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "red_flag"),
+    [
+        ("j'ai une douleur dans la poitrine depuis une heure, c'est-tu grave?", "chest_pain"),
+        ("my chest hurts since lunch, anyway how much is the surgery", "chest_pain"),
+        ("revenu de Paris hier après l'opé, depuis à matin je manque d'air", "breathless_after_care"),
+        ("flew home after my fusion and since this morning I'm out of breath just talking", "breathless_after_care"),
+        ("mon mollet est tout gonflé pis rouge depuis le vol", "calf_clot"),
+        ("my calf is swollen and warm since I got off the plane", "calf_clot"),
+        ("opérée il y a 8 jours, mal de tête terrible debout, correct couchée", "headache_standing_after_care"),
+        ("5 days post-op, pounding headache when I stand, gone when lying flat", "headache_standing_after_care"),
+        ("mes jambes obéissent pu depuis hier soir", "leg_weakness"),
+        ("both my legs went dead at work this morning", "leg_weakness"),
+        ("depuis ce matin mes jambes sont faibles, je monte pu les marches", "leg_weakness_now"),
+        ("can't feel my butt since I woke up", "saddle_numbness"),
+        ("trying to pee for hours and nothing comes out", "bladder_bowel"),
+        ("mon père est tombé il y a 20 minutes pis il est pas capable de se relever", "trauma_cannot_stand"),
+    ],
+)
+def test_more_emergencies_told_in_ordinary_words_are_found(text, red_flag):
+    assert assess(text) == SafetyFinding("emergency", red_flag)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "qu'est-ce qui arrive si j'ai de la fièvre une fois revenue chez nous après l'opération?",
+        "Should I get a fever after the operation back home, whom do I call?",
+        "Ma tante a fait une embolie pulmonaire après un vol il y a quelques années; vous faites quoi contre les phlébites?",
+        "Buddy at work got a clot in the lung flying home from surgery, what do you do about that?",
+        "Mon chirurgien m'a dit que la queue de cheval pouvait arriver. J'ai rien de ça, juste mal.",
+        "Est-ce que je vais avoir mal à la poitrine dans l'avion? J'ai peur.",
+        "mes deux pieds picotent depuis des années avec ma sténose, combien ça coûte?",
+        "I've had tingling in both feet for years, what does the surgery cost?",
+    ],
+)
+def test_signs_supposed_someone_elses_or_long_standing_are_mentions(text):
+    assert assess(text).intent == "red_flag_mention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour, je suis tombé sur votre page en cherchant pour mon dos, vous êtes qui?",
+        "J'ai de l'emphysème, je manque d'air vite, est-ce que je peux prendre l'avion?",
+        "I get short of breath on stairs, how long is the flight to Paris?",
+        "J'ai souvent mal de tête quand je suis assis longtemps au bureau, combien coûte l'opération?",
+        "phlébite après chirurgie d'un jour, plus de risque?",
+        "blood clots after outpatient surgery, higher risk?",
+        "Will I wear compression socks on the flight to avoid clots?",
+    ],
+)
+def test_ordinary_questions_near_the_new_red_flags_are_not_emergencies(text):
+    finding = assess(text)
+    assert finding is None or finding.intent not in {"emergency", "red_flag_mention"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je prend de la metformine, est ce que je la prend le matin de l'opération ou pas",
+        "Butrans, je l'enlève avant l'opé?",
+        "je porte un timbre de nitroglycérine, est-ce que je dois l'enlever pour l'opération?",
+        "mon petit verre de gin le soir, dois-je m'en priver avant l'opération?",
+        "Kindly advise whether I may keep wearing my fentanyl patch on the plane",
+        "still smoking a pack a day, do I have to quit for the surgery",
+        "I take St. John's wort and ginkgo, should I cease these before my operation",
+        "a glass of whisky at night, I wonder whether I should abstain before surgery",
+    ],
+)
+def test_own_medication_drink_or_patch_before_the_operation_is_medical_advice(text):
+    assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
