@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from playwright.sync_api import Page, expect
 
+from console import rasa_link
 from console.labels import label
 from tests.console.test_live_handoff_browser import (
     BOT,
@@ -74,8 +75,11 @@ def test_replies_reach_the_widget_from_either_process_and_a_claim_survives_a_res
     coordinator.get_by_role("button", name=label("take_over", language)).click()
     assert widget_wait(patient, 3)[2] == "utter_coordinator_joined"
 
-    # Several replies at once, each on a connection of its own: both processes handle some.
-    client = ConsoleClient(live.console.url)
+    # Several replies at once, each on a connection of its own: both processes handle some. They
+    # wait for each other on the conversation's lock, and on a loaded machine the last may wait
+    # longer than a single request would: the client waits for the console's own answer (a
+    # redirect with a notice if the Rasa server did not answer in time), which the test reads.
+    client = ConsoleClient(live.console.url, timeout=rasa_link.TIMEOUT_S + 15)
     client.log_in("scaled-claire")
     token = client.csrf(f"/conversations/{row.id}")
     texts = [f"Réponse n° {number}" for number in range(REPLIES)]

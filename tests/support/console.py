@@ -103,21 +103,27 @@ def age_sessions(database_url: str, name: str, idle: timedelta) -> None:
 
 
 class ConsoleClient:
-    """A browser-less client of the console: a cookie jar, no redirect followed unless asked."""
+    """A browser-less client of the console: a cookie jar, no redirect followed unless asked.
 
-    def __init__(self, base_url: str) -> None:
+    ``timeout`` bounds each request in seconds. A request the console passes on to the Rasa server
+    may wait up to ``console.rasa_link.TIMEOUT_S`` for it, so a client sending several at once
+    waits longer than that, to read the console's own answer instead of giving up first.
+    """
+
+    def __init__(self, base_url: str, timeout: float = 10) -> None:
         self.base_url = base_url
+        self.timeout = timeout
         self.http = requests.Session()
 
     def get(self, path: str, **options: object) -> requests.Response:
         """GET ``path`` (redirects not followed by default)."""
         options.setdefault("allow_redirects", False)
-        return self.http.get(f"{self.base_url}{path}", timeout=10, **options)
+        return self.http.get(f"{self.base_url}{path}", timeout=self.timeout, **options)
 
     def post(self, path: str, data: dict[str, str] | None = None, **options: object) -> requests.Response:
         """POST a form to ``path`` (redirects not followed by default)."""
         options.setdefault("allow_redirects", False)
-        return self.http.post(f"{self.base_url}{path}", data=data or {}, timeout=10, **options)
+        return self.http.post(f"{self.base_url}{path}", data=data or {}, timeout=self.timeout, **options)
 
     def log_in(self, name: str, password: str = PASSWORD, language: str = "fr") -> requests.Response:
         """Signs in through the login form (its token included)."""
