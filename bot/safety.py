@@ -46,6 +46,11 @@ _BLADDER_BOWEL = _any(
     r"\b(?:go|going|get) to the (?:toilet|bathroom|washroom)",
     r"\bmouill\w* (?:ma|mon|mes|le|la|les|son|sa|ses) (?:jaquette|pantalons?|culottes?|lit|pyjama|draps|linge"
     r"|robe de chambre)",
+    r"\blit (?:etait |est )?(?:tout |toute )?mouill",
+    r"\bmiction",
+    r"\bchier\b",
+    r"\bwet the bed\b",
+    r"\bchang\w* (?:my|his|her) (?:pants|underwear|shorts)",
 )
 _LOSS_OF_CONTROL = _any(
     r"control",
@@ -82,6 +87,14 @@ _LOSS_OF_CONTROL = _any(
     r"\b(?:trouble|difficulty|struggling|hard time) (?:peeing|urinating|passing urine)",
     r"\bsans (?:meme )?m'en (?:rendre compte|apercevoir)",
     r"\bwithout (?:noticing|realizing|feeling it)",
+    r"\bdribble",
+    r"\bgoutte",
+    r"\bdidn'?t (?:even )?(?:feel|notice|realiz|wake)",
+    r"\b(?:m'en|men|s'en|sen) (?:suis|est) (?:meme )?pas (?:rendu|apercu)",
+    r"\bsans (?:se|me) reveiller",
+    r"\b(?:j?sens|sent) (?:pas|rien) quand (?:ca|ca) sort",
+    r"\b(?:hasn'?t|haven'?t|has not|have not) been able",
+    r"\b(?:takes?|took) (?:him|her|me) (?:forever|ages) to (?:start|pee)",
 )
 _INCONTINENCE = _any(
     r"\bincontinen",
@@ -90,17 +103,31 @@ _INCONTINENCE = _any(
     r"\bpissed myself",
     r"\bfait pipi dans (?:mes|mon) ",
     r"\bmouill\w* (?:ma|mon|mes) (?:jaquette|pantalons?|culottes?|lit|pyjama|draps|linge) sans",
-    r"\b(?:chie|fait caca|fait) dans (?:mes|ses|mon|son) (?:culottes|pantalons?|shorts?|froc)",
+    r"\b(?:chie|fait caca|fait) dans (?:mes|ses|mon|son|ma|sa) (?:culottes?|pantalons?|shorts?|froc)",
+    r"\b(?:shit|pooped|soiled|wet|peed) (?:my|his|her) (?:pants|self|underwear|shorts)\b",
     r"\baccidents?\W{0,3} dans (?:mes|ses|ma|sa|mon|son) (?:culottes|pantalons?|lit)",
     r"\bhad (?:an|a little|a small|a tiny|an?) accident\b.{0,60}(?:didn'?t (?:even )?(?:feel|notice|know|realiz)"
     r"|without (?:even )?(?:feeling|noticing|knowing)|couldn'?t hold|coming)",
     r"\bqueue de cheval",
     r"\bcauda equina",
 )
+# The bladder that will not empty, said in one phrase.
+_RETENTION = _any(
+    r"\bglobe vesical",
+    r"\baucune miction",
+    r"\b(?:pas|pu|plus|jamais) (?:pisse|urine|fait pipi)\b.{0,15}\bdepuis",
+    r"\b(?:hasn'?t|haven'?t|has not|have not|couldn'?t|could not|can'?t|cannot) (?:been able to )?(?:pee|urinate)d?\b",
+    r"\burinary retention",
+)
 _NUMB = _any(
     r"engourdi",
     r"insensib",
-    r"\b(?:j?sens|sent|sentent) (?:pu|plus|rien|pas|moins)\b",
+    r"\b(?:j?sens|sent|sentent|sentai[st]|sentaient) (?:presque |quasiment |pratiquement )?(?:pu|plus|rien|pas|moins)\b",
+    r"\bcan'?t feel (?:anything|nothing|a thing)",
+    r"\bparesth",
+    r"\bparesthes",
+    r"\bparaesth",
+    r"\bfell asleep|\bfalls asleep\b|\bendormi",
     r"\bsensation",
     r"fourmill",
     r"\bpicot",
@@ -138,8 +165,34 @@ _SADDLE = _any(
     r"\bm'essui",
     r"\bwhen i wipe",
     r"\bwiping\b",
+    r"\bwhen (?:he|she|i) wipes?\b",
+    r"\b(?:j?me|se|je me|il se|elle se) (?:torche|suis torche|essuie|suis essuie)",
+    r"\bpenis\b",
+    r"\btesticul",
+    r"\bscrotum",
+    r"\bballs\b",
+    r"\bvagin",
+    r"\bvulv",
+    r"\bprivates\b",
+    r"\bdown below\b",
+    r"\b(?:inside|inner side) of (?:my |his |her |both |the )?(?:thighs|legs)",
+    r"\bcuisses? (?:en|par en) dedans",
+    r"\binterieur des cuisses",
 )
-_LEGS = _any(r"\bjambes?\b", r"\bpieds?\b", r"\bcuisses?\b", r"\blegs?\b", r"\bfoot\b", r"\bfeet\b")
+_LEGS = _any(
+    r"\bjambes?\b",
+    r"\bpieds?\b",
+    r"\bcuisses?\b",
+    r"\bchevilles?\b",
+    r"\borteils?\b",
+    r"\bmembres inferieurs",
+    r"\blegs?\b",
+    r"\bfoot\b",
+    r"\bfeet\b",
+    r"\bankles?\b",
+    r"\btoes?\b",
+    r"\blower (?:extremit|limb)",
+)
 _WEAKNESS_WORSENING = _any(
     r"\blach",
     r"paralys",
@@ -151,7 +204,7 @@ _WEAKNESS_WORSENING = _any(
     r"\bgiv(?:e|es|ing) (?:out|way)",
     r"\bgave (?:out|way)",
     r"\bcollaps",
-    r"\bcan'?t (?:hardly |barely |really )?walk",
+    r"\bcan'?t (?:hardly |barely |really )?walk\b(?! (?:for )?(?:long|more|very|far|much|without|any distance|a block))",
     r"\b(?:barely|hardly) (?:walk|stand)",
     r"\bjambes? (?:sont |est )?(?:toutes? )?molles?",
     r"\bjambes? (?:sont )?comme (?:du coton|de la guenille|de la guenille)",
@@ -184,10 +237,29 @@ _WEAKNESS_WORSENING = _any(
     r"|soudain|d'un coup|worse|worsening|rapid|quick|fast|sudden|by the (?:hour|day))",
     r"(?:de plus en plus|de pire en pire|rapidement|soudain\w*|getting|rapidly|quickly|suddenly)"
     r".{0,25}(?:faibl\w*|weak\w*)",
+    r"\bpieds? (?:gauche |droit )?(?:qui )?(?:flap|claque|tape|frappe|tombe)\w*",
+    r"\bfoot (?:flaps|slaps|drops)",
+    r"\b(?:peux|peut|pouvait|capable|arrive|can'?t|cannot|unable to|couldn'?t|trouble|misere a)"
+    r" (?:pu |plus |pas |a )?(?:(?:me |se )?(?:lever|relever)|lift) (?:les |mes |ses |my |his |her |the |son |le )?"
+    r"(?:\w+ )?(?:orteils|toes|pied|foot)",
+    r"\bdorsiflex",
+    r"\bsteppage",
+    r"\b(?:won'?t|don'?t|do not|will not) do what (?:i|he|she) (?:tell|want)",
+    r"\bcan'?t (?:seem to )?walk\b(?! (?:for )?(?:long|more|very|far|much|without|any distance|a block))",
+    r"\bheavy (?:like|as) (?:concrete|lead|cement|bricks)",
+    r"\b(?:barely|hardly) (?:lift|move)",
+    r"\btripp\w*",
+    r"\bveulent (?:pu|plus|pas) (?:me |le |la |les )?porter",
+    r"\b(?:jambes? en|comme en) (?:jello|guenille|coton)",
 )
 _FEVER = _any(
     r"\bfievre",
-    r"\bfrissons",
+    r"\bfrissons?",
+    r"\bgrelott",
+    r"\bshiver",
+    r"\bthe shakes\b",
+    r"\b(?:38|39|40) et \d\b",
+    r"\btemp(?:erature)? (?:de |of |is |at |a )?(?:38|39|40|101|102|103|104)",
     r"\bfait de la temperature",
     r"\bfever",
     r"\bfeverish",
@@ -276,6 +348,10 @@ _MAJOR_TRAUMA = _any(
     r"\b(?:suis|est|es|sont) (?:\w+ )?tombee?s?\b(?! (?:en amour|malade|enceinte|d'accord|par hasard|sur (?:votre"
     r"|vos|ton|ta|ce|cette|un|une|le|la|les|des)\b))",
     r"\b(?:j'ai|jai|il a|elle a) fait une (?:grosse )?chute\b",
+    r"\btomb\w* (?:dans |en bas de |de |d'|du haut de )?(?:l'|l|d'l'|de l')?(?:escalier|echelle|escabeau)",
+    r"\bchute (?:sur|dans|en|a)\b",
+    r"\bglisse\w* en\b",
+    r"\b(?:fell|fall|slipped) (?:in|on|down) the (?:shower|bathroom|bath|stairs|steps|ice|floor)",
     r"\bmajor trauma",
     r"\brear.?ended",
     r"\bhead.?on",
@@ -287,15 +363,28 @@ _CANNOT_STAND_OR_BEAR = _any(
     r"(?! (?:for )?(?:long|more|very|far|much|without|any distance|a block))",
     r"\b(?:insane|unbearable|excruciating|worst) pain|pain is (?:insane|unbearable|excruciating)",
     r"\b10 ?/ ?10\b",
-    r"\b(?:peux|peut|capable) (?:pu|plus|pas|meme pas)? ?(?:me |se )?(?:lever|marcher|tenir debout|bouger)\b"
+    r"\b(?:j?peux|peut|capable) (?:pu|plus|pas|meme pas)? ?(?:me |se )?(?:lever|relever|marcher|tenir debout|bouger)\b"
     r"(?! (?:longtemps|plus de|tres|loin|sans))",
     r"\barrive (?:pas|plus|pu) a (?:me |se )?(?:relever|lever|marcher|tenir debout|bouger)\b",
     r"\bdouleur (?:insupportable|intenable|atroce|terrible|epouvantable)",
     r"\b(?:pas|pu|plus) capable de (?:me |se )?(?:relever|lever|marcher|bouger|tenir debout)",
     r"\b(?:can ?not|can'?t|unable to) rise\b",
     r"\bbeyond anything\b",
+    r"\b(?:hurle|crie) de douleur",
+    r"\bscream\w* (?:in|with) pain",
+    r"\b(?:encore|toujours) (?:a terre|par terre|sur le plancher|sur le sol|etendu|couche)",
+    r"\bstill (?:on the floor|on the ground|lying)",
+    r"\b(?:been )?lying here\b",
 )
-_BOTH_LEGS = _any(r"\b(?:both|my two) (?:legs|feet)\b", r"\b(?:les|mes|ses) (?:deux|2) (?:jambes|pieds)\b")
+_BOTH_LEGS = _any(
+    r"\b(?:both|my two) (?:of )?(?:my |his |her )?(?:legs|feet|thighs)\b",
+    r"\b(?:les|mes|ses) (?:deux|2) (?:jambes|pieds|cuisses)\b",
+    r"\bboth sides\b",
+    r"\bdes (?:deux|2) (?:cotes|bords)\b",
+    r"\bbilat",
+    r"\b(?:deux|2) membres inferieurs",
+    r"\blower extremit",
+)
 _NIGHT_PAIN_OR_WEIGHT_LOSS = _any(
     r"\b(?:pain|hurts?) (?:at|during the) night",
     r"\bnight (?:pain|time pain)",
@@ -337,7 +426,7 @@ _MEDICATION = (
 _NAMED_MEDICATION = re.compile(
     r"\b(?:advil|tylenol|motrin|aleve|lyrica|anticoagulants?|anti-?coagul\w*|blood thinners?|eclaircisseurs?|eliquis"
     r"|xarelto|coumadin\w*|warfarin\w*|plavix|aspirine?|insuline?|insulin|lantus|humalog|metformin\w*|ozempic"
-    r"|antidepresseurs?|antidepressants?|supplements?|vitamines?|vitamins?|cannabis|cbd|pot|joints?|weed"
+    r"|antidepresseurs?|antidepressants?|supplements?|vitamines?|vitamins?|cannabis|cbd|pot|(?<!si )(?<!facet )joints?|weed"
     r"|somniferes?|sleeping pills?|gabapentin\w*|pregabalin\w*|opio\w*|morphine|dilaudid|oxy\w*|celebrex"
     r"|naproxen\w*|ibuprof\w*|acetaminoph\w*|cortisone|prednison\w*|relaxants?|anti.?inflammat\w*"
     r"|butrans|nitro\w*|timbres?|percos?et|dilaudid\w*|gin|whisk(?:e)?y|scotch|vodka|rhum|rum|st\.? john'?s wort"
@@ -347,7 +436,12 @@ _NAMED_MEDICATION = re.compile(
     r"|beta-?bloquants?|methotrexate|viagra|cialis|concerta|ritalin|adderall|synthroid|levothyrox\w*|curcuma"
     r"|omega|glucosamine|tisanes?|produits naturels|naturo\w*|pilules (?:de|pour) (?:pression|la pression)"
     r"|pills? for (?:my )?(?:blood )?pressure|nicotine|patch(?:es)?|cigarettes?|vapot\w*|vaping"
-    r"|smok(?:e|es|ing|er)|fum(?:e|es|er|eur|euse))\b"
+    r"|smok(?:e|es|ing|er)|fum(?:e|es|er|eur|euse)|jardiance|prolia|forteo|humira|plaquenil|fosamax|l?imovane|kratom"
+    r"|testo\w*|trt|percs?|vap(?:e|es|er|ing)|jvape|pipe|gabapent\w*|cyclobenzaprine|clopidogrel|enoxaparin\w*|lovenox"
+    r"|fragmin|heparin\w*|piqures? dans le ventre|shots? in (?:my|the) (?:belly|stomach)"
+    # Generic names by their endings (-pril, -olol, -parine, -mab, -gliflozin…).
+    r"|\w{3,}(?:pril|sartan|olol|statin|dipine|zepam|zolam|prazole|parine?|xaban|gliflozin|glutide|formine?|oxetine"
+    r"|mab|dronate|grel|profene?|coxib|triptan|lukast))\b"
 )
 _CARE_QUESTION = re.compile(
     r"\b(?:operation|chirurgie|op|ope|l'ope|intervention|anesth\w*|avion|vol|douane|surgery|operation|flight|plane"
@@ -355,7 +449,9 @@ _CARE_QUESTION = re.compile(
     r"|saut\w*|continu\w*|stop\w*|quit\w*|skip\w*|keep|garde\w*|reduire|reduit|diminu\w*|double\w*"
     r"|priver|abstain\w*|abstenir|enlever|enleve|retirer|remove|wear\w*|porter|withh\w*|cease\w*|resum\w*"
     r"|baisse\w*|jbaisse|lower\w*"
-    r"|a la place|instead|remplac\w*|substitu\w*|switch\w*|sevr\w*|wean\w*|accro|addict\w*)\b"
+    r"|a la place|instead|remplac\w*|substitu\w*|switch\w*|sevr\w*|wean\w*|accro|addict\w*"
+    r"|loperation|lop|lope|lintervention|lanesth\w*|lavion|fusion|arthrodese|jarret\w*|interruption|relais|suspend\w*"
+    r"|decal\w*|compatible|correct|safe|recommenc\w*|cut\w*|half|moitie)\b"
 )
 # A question, with or without its mark (« est ce que je la prends le matin ou pas »).
 _ASKS = re.compile(
@@ -364,8 +460,14 @@ _ASKS = re.compile(
     r"|\bje me demande\b"
 )
 _TAKEN_BEFORE = re.compile(
-    r"\b(?:took|tried|was on|used to take|j'ai (?:deja )?pris|j'avais pris|j'ai essaye|je prenais|prenais)"
+    r"\b(?:took|tried|was on|used to take|j'ai (?:deja )?pris|j'avais pris|j'ai essaye|je prenais|prenais"
+    r"|j'ai (?:deja )?eu|j'avais eu|i (?:had|got|was given|received))"
     r"\s+(?:[\w']+\s+){0,2}?" + _NAMED_MEDICATION.pattern.removeprefix(r"\b")
+)
+# Pills the person takes, unnamed (« je prends des pilules pour le cœur »).
+_TAKES_PILLS = re.compile(
+    r"\b(?:je prends?|jprends?|il prend|elle prend|i take|he takes|she takes|i'm on|im on|je suis sous)\b"
+    r" (?:[\w']+ ){0,3}?(?:pilules?|pills?|medicaments?|meds|comprimes?|medications?)\b"
 )
 _SURGERY = r"(?:operation|chirurgie|intervention|fusion|arthrodese|surgery|operated|disc replacement|prothese)"
 _IMAGING = r"(?:irm|mri|scan|scanner|ct|radiographie|x-?rays?|imagerie|imaging|resultats|results|rapport)"
@@ -383,6 +485,8 @@ _MEDICAL_ADVICE = _any(
     r"\b(?:based on|given|with|according to|selon|avec|d'apres) (?:my|mes) (?:symptoms|symptomes)",
     r"\b(?:doses?|dosage|posologie|milligrammes?|milligrams?)\b",
     r"\b\d+\s?mg\b",
+    r"\b\d+(?:[.,]\d+)? ?(?:g|grammes?|grams?|mcg)\b.{0,40}\b(?:par jour|a day|per day|daily|par 24)",
+    r"\b(?:go|up|monter|aller) (?:to|a|jusqu'a) \d+(?:[.,]\d+)? ?(?:g|grammes?|grams?|mg|pills?|pilules?|comprimes?)\b",
     r"\bcombien (?:de |d'?\s?)" + _MEDICATION,
     r"\bhow (?:many|much) " + _MEDICATION,
     r"\b(?:arret\w*|cesse\w*|diminu\w*|augment\w*|doubl\w*|sevr\w*|stop\w*|quit\w*|reduc\w*"
@@ -422,7 +526,13 @@ _CHEST_PAIN = _any(
     r"\bdouleur thoracique",
     r"\bchest (?:pain|hurts|is hurting|tightness|pressure)",
     r"\b(?:pain|tightness|pressure) in (?:my|his|her|the) chest",
-    r"\b(?:my|his|her) chest (?:hurts|is tight|feels tight|is hurting)",
+    r"\b(?:my|his|her) chest (?:hurts|is hurting)",
+)
+# A tight or pricking chest, which anxiety also gives: a red flag with breathlessness.
+_CHEST_TIGHT = _any(
+    r"\b(?:pique|serre|brule|fait mal|ecrase|point)\w* (?:dans|a|sur) (?:la|ma|sa) poitrine",
+    r"\bchest (?:is |feels |feeling )?(?:tight|sore|heavy)",
+    r"\b(?:my|his|her) chest (?:is tight|feels tight)",
 )
 _BREATHLESS = _any(
     r"\bessouffl",
@@ -434,6 +544,10 @@ _BREATHLESS = _any(
     r"\bshort(?:ness)? of breath",
     r"\b(?:can'?t|cannot|hard to|trouble|struggling to) (?:catch (?:my|his|her) )?breath",
     r"\bbreathless",
+    r"\b(?:misere|mal|difficulte|peine) a (?:prendre|reprendre|trouver|retrouver) (?:mon|son|ton|leur) (?:souffle|air)",
+    r"\bcatch (?:my|me|his|her) breath",
+    r"\bsouffle court",
+    r"\b(?:hard|trouble|difficult) (?:to )?breath",
 )
 # A recent operation or flight: what makes a clot in the lung or the leg the likely cause.
 _AFTER_SURGERY_OR_FLIGHT = _any(
@@ -454,15 +568,51 @@ _AFTER_SURGERY_OR_FLIGHT = _any(
     r"\bflying",
     r"\bplane\b",
 )
-_CALF = _any(r"\bmollets?\b", r"\bcalf\b", r"\bcalves\b")
-_SWOLLEN_OR_INFLAMED = _any(
-    r"gonfl", r"enfl", r"\bswoll", r"\bswelling", r"\brouge", r"\bred\b", r"\bchaud", r"\bwarm", r"\bhot\b"
+_CALF = _any(
+    r"\bmoll?ets?\b", r"\bcalf\b", r"\bcalves\b", r"\bbelow the knee", r"\blower leg", r"\bbas de (?:la|ma|sa) jambe"
 )
-_HEADACHE = _any(r"\bmal de tete", r"\bmaux de tete", r"\bcephal", r"\bheadache", r"\bmigraine")
+_SWOLLEN_OR_INFLAMED = _any(
+    r"gonfl", r"enfl", r"\bswoll", r"\bswelling", r"\bswole", r"\brouge", r"\bred\b", r"\bchaud", r"\bwarm", r"\bhot\b"
+)
+_HEADACHE = _any(
+    r"\bmal (?:de|a la) tete",
+    r"\bmaux de tete",
+    r"\bcephal",
+    r"\bheadache",
+    r"\bmigraine",
+    r"\bhead (?:is )?(?:splitt|pound|throbb|kill)",
+    r"\btete qui (?:va )?(?:exploser|fend)",
+)
 _UPRIGHT = _any(
-    r"\bdebout", r"\bassis", r"\bme lever", r"\bcouche", r"\bstand", r"\bsit(?:ting)? up", r"\bupright", r"\blying"
+    r"\bdebout",
+    r"\bassis",
+    r"\b(?:me|se|il se|elle se) (?:leve|lever)",
+    r"\bcouche",
+    r"\ballong",
+    r"\bstand",
+    r"\bsits? up",
+    r"\bsitting up",
+    r"\bgets? up",
+    r"\bupright",
+    r"\blying",
+    r"\blie (?:down|flat)",
+    r"\bsupine",
+    r"\bdecubitus",
+    r"\bpostural",
+)
+_OPERATION_WORD = (
+    r"(?:opere\w*|operat\w*|chirurgie|surgery|fusion|arthrodese|microdiscectom\w*|discectom\w*|laminectom\w*"
+    r"|decompression|l'op|l'?ope|op|post-?op\w*|infiltration|injection|epidural|peridurale|ponction|piqure)"
+)
+_RECENTLY = (
+    r"(?:(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quelques|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven|twelve|a few|a couple of?) (?:jours?|semaines?|days?|weeks?|heures|hours)"
+    r"|\b[jd] ?\d+\b|\bday \d+|\bjour \d+|last week|la semaine (?:passee|derniere)|lundi|mardi|mercredi|jeudi"
+    r"|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|hier)"
 )
 _RECENTLY_OPERATED = _any(
+    r"\b" + _OPERATION_WORD + r"\b.{0,60}" + _RECENTLY,
+    _RECENTLY + r".{0,60}\b" + _OPERATION_WORD + r"\b",
     r"\bopere\w*\b.{0,25}\bil y a (?:\d+|un|une|deux|trois|quelques) (?:jours?|semaines?)",
     r"\b(?:\d+|one|two|three|a few) (?:days?|weeks?) (?:post-?op|after)",
     r"\bpost-?op",
@@ -470,6 +620,83 @@ _RECENTLY_OPERATED = _any(
     r"|injection|epidural|peridurale|ponction|fusion|arthrodese)\b",
 )
 _WEAK = _any(r"\bfaibl", r"\bweak", r"\bmolles?\b")
+_WOUND = _any(
+    r"\bcicatrice",
+    r"\bplaie",
+    r"\bincision",
+    r"\bpansement",
+    r"\bdressing",
+    r"\bwound",
+    r"\bscar\b",
+    r"\b(?:the|my|his|her) cut\b",
+    r"\bstaples",
+    r"\bpoints de suture|\bstitches",
+)
+# What comes out of a wound, or a wound red and hot: an infection or a leak of spinal fluid.
+_WOUND_SIGN = _any(
+    r"\bpus\b",
+    r"\bjaun",
+    r"\bcoul(?:e|ent|ait|aient|er|ee?s?)\b",
+    r"\bsuint",
+    r"\becoulement",
+    r"\bdrain",
+    r"\bleak",
+    r"\booz",
+    r"\bliquide (?:clair|jaune|transparent)",
+    r"\bclear (?:fluid|liquid|water)",
+    r"\bsereu",
+    r"\bserous",
+    r"\brouverte|\breopen|\bopened up",
+    r"\brouge.{0,30}(?:chaud|enfl|gonfl)",
+    r"\bred\b.{0,30}(?:hot|warm|swollen|swell)",
+)
+_FAINTED = _any(
+    r"\bperdu connaissance",
+    r"\bperd connaissance",
+    r"\bevanoui",
+    r"\btomb\w* dans les pommes",
+    r"\bsyncope",
+    r"\bfainted",
+    r"\bpassed out",
+    r"\bblacked out",
+    r"\blost consciousness",
+    r"\bwoke up on the floor",
+    r"\bsuis reveille\w* (?:a terre|par terre|sur le plancher)",
+)
+# New confusion, in words that say nothing else (not « je suis confuse avec vos formulaires »).
+_CONFUSION = _any(
+    r"\bdesorient",
+    r"\bdisorient",
+    r"\b(?:savai[st]|sait) (?:plus|pu|pas) quel jour (?:on|il|elle|c'|nous)",
+    r"\b(?:know|knew|remember) what day it (?:was|is)\b",
+    r"\b(?:m'a|me) (?:appele\w*|nomme\w*) (?:par|du) (?:le )?nom",
+    r"\bcalled me by (?:his|her|my)",
+    r"\bmelange (?:les|ses|mes) mots",
+    r"\bmix\w* up (?:his|her|my)? ?words",
+    r"\brepete les memes (?:questions|choses)",
+    r"\brepeat\w* the same (?:questions|things)",
+    r"\btalk\w* (?:foolishness|nonsense|gibberish)",
+    r"\bslurr",
+    r"\bparle tout croche",
+    r"\bne (?:me )?reconnai\w* (?:plus|pas)",
+)
+_CONFUSED = _any(
+    r"\bconfus(?:e|ed|ion)?\b(?! (?:par|about|by|with|avec|sur|au sujet|quant|regarding|on|as to|entre|between))",
+    r"\bmixed up\b",
+    r"\bfoggy\b",
+    r"\bnot (?:himself|herself)\b",
+)
+_WORST_PAIN = _any(
+    r"\bworst pain",
+    r"\bpire douleur",
+    r"\bjamais eu (?:aussi |si )?mal (?:de meme|comme ca|comme ça)",
+    r"\bintensite inedite",
+    r"\blike a knife|\bcomme un couteau|\bcomme un coup de couteau",
+    r"\btearing",
+    r"\bdechir",
+    r"\blike lightning|\bcomme un eclair",
+)
+_NUMB_OR_WEAK = _any(_NUMB.pattern, _WEAK.pattern)
 
 
 # Cues that place a red flag away from the person, now. A cue of now beats them all.
@@ -483,6 +710,12 @@ _SOMEONE_ELSE = _any(
     r"\b(?:quelqu'un|quelqu'une|une personne|des gens|certaines personnes|certains patients|d'autres patients"
     r"|someone|somebody|a friend|people|some patients|other patients|a patient|un patient|une patiente)\b",
     r"\b(?:my|his|her|our) (?:buddy|pal|mate|guy|roommate|neighbou?r)\b",
+    r"\b(?:mon|ma|son|sa) (?:coloc|colocataire|chum de job|amie? d'enfance)\b",
+    r"\bune? (?:amie?|collegue|voisine?|connaissance|ancienne? collegue)\b",
+    r"\ba (?:former |old )?(?:friend|coworker|co-worker|colleague|neighbou?r)\b",
+    r"\b(?:a|une?) (?:tiktok|video|reportage|documentaire|post|reel)\b",
+    r"\b(?:i )?(?:seen|saw|read|watched) (?:on|a|an|about)\b",
+    r"\b(?:vu|lu) (?:un|une|sur|a la|dans)\b",
     r"\bbuddy\b",
     r"\ba (?:guy|lady|woman|man|friend) (?:i know|at|from|in|on)\b",
     r"\b(?:un gars|une madame|un monsieur|une femme|un homme) (?:que|de|a|au|sur)\b",
@@ -501,9 +734,21 @@ _PAST = _any(
     r"|back to normal|revenu a la normale|revenu normal|revenu correct|c'etait (?:la grippe|un virus|une grippe)|it was (?:the )?flu"
     r"|la derniere fois|the last time|date de (?:19|20)\d\d)\b",
     r"\b(?:\d+|a|one|two|three|a few|several) yrs? ago\b",
+    r"\bdepuis (?:19|20)\d\d\b|\bsince (?:(?:my|the) [\w ]{1,30} )?(?:in )?(?:19|20)\d\d\b",
+    r"\b(?:way )?back in (?:19|20)\d\d\b|\bback in (?:january|february|march|april|may|june|july|august|september"
+    r"|october|november|december)\b",
+    r"\b(?:fine|good|ok|okay|grand|great|correct|normal) (?:now|since)\b|\b(?:been|all) (?:grand|good|fine|ok|okay)"
+    r" since\b|\bc'est correct (?:maintenant|depuis)\b|\bdepuis ca tient\b",
+    r"\bduring my (?:years|career)\b|\bau cours de ma carriere\b|\bin my (?:career|years)\b",
+    r"\byears before\b|\bdes annees avant\b",
+    r"\b(?:reglee?s?|partie?s?|passee?s?) (?:avant|depuis|tout seul|toute seule|d'elle-meme|d'elle meme)\b",
+    r"\b(?:as a|when i was a) (?:kid|child|teen|teenager)\b|\bwhen i was (?:young|little)\b"
+    r"|\bquand j'etais (?:petit|petite|jeune|enfant|ado)\b",
 )
 # Signs had for a long time: not new, so not an emergency by themselves.
 _CHRONIC = _any(
+    r"\bstable\b",
+    r"\bsame as always\b|\bcomme d'habitude\b|\bnothing new\b|\brien de nouveau\b",
     r"\bdepuis (?:des|plusieurs|quelques|\d+) (?:annees|ans|mois)\b",
     r"\bdepuis (?:longtemps|toujours)\b",
     r"\bfor (?:years|months|a long time|ages|\d+ (?:years|months))\b",
@@ -517,7 +762,8 @@ _FEARED = _any(
     r"\b(?:afraid|scared|terrified|worried|worry|worries|fear\w*|nervous|anxious|risks?|chances?|what if|in case"
     r"|(?:could|can|might|will|would) (?:it|that|this) happen|happen to me|is (?:it|that) (?:common|possible)"
     r"|what (?:do|should) (?:i|we|you) do if|what happens if|possible to (?:lose|get|have)|side effects?)\b",
-    r"\b(?:if i ever|if (?:it|that|this) ever|never happened|has never|have never|jamais arrive|n'est jamais"
+    r"\b(?:if (?:i|it|that|this|my|me|his|her|he|she) (?:\w+ )?ever|never happened|has never|have never|jamais arrive"
+    r"|n'est jamais"
     r"|si (?:je perds|jperds?|j'perds?)|if i (?:lose|get|end up)|si (?:je me|jme|je) fai[st] oper\w*)\b",
 )
 # A sign supposed, not had: « et si j'ai de la fièvre en revenant? », "should I suffer a fall".
@@ -528,6 +774,12 @@ _HYPOTHETICAL = _any(
     r"|start|to)\b",
     r"\bhypothetic|\bhypothetique|\bin the event\b|\ben cas d",
     r"\b(?:pouv\w*|peut|pourrait) (?:arriver|se produire)|\b(?:could|can|may|might) (?:happen|occur)",
+    r"\b(?:va|vont|will|would|could|might|may) (?:\w+ ){0,3}(?:couler|leak|drain|ooze|s'infecter|get infected)\b",
+    r"\b(?:will|would|could|might) i (?:ever )?(?:have|get|develop|feel)\b",
+    r"\bif (?:me|my|his|her) \w+ (?:go|goes|get|gets|start|starts|were|was)\b",
+    r"\bsi (?:\w+ )?(?:avait|avais|faisait|faisais|perdait|perdais)\b",
+    r"\bwhat (?:happens|would happen)\b",
+    r"\b(?:est-ce que|est ce que) (?:je vais|j'vais|jvais|je pourrais) (?:avoir|faire|developper)\b|\bvais-je avoir\b",
 )
 _NEGATED = _any(
     r"\b(?:pas de|pas d'|aucun|aucune|jamais eu|ni |sans aucun\w*|pas (?:eu|vraiment) de|rien de)"
@@ -540,12 +792,18 @@ _NEGATED = _any(
     r"\bpas d'?\s?(?:engourdi|fievre|faiblesse|fuite|incontinen|perte)",
     r"\b(?:j'ai|jai|j'ai eu) rien de (?:ca|tout ca|cela|ce genre)\b",
     r"\b(?:none of (?:that|those|these)|nothing like that)\b",
+    r"\b(?:pas|pas de|ni) (?:le |la |les |de )?(?:pied|jambe)s? qui (?:tombe|traine|lache)",
+    r"\bni rien\b",
+    r"\b(?:jambes?|vessie|legs?|bladder|bowels?) (?:sont |est |are |is )?(?:correcte?s?|ok|okay|fine|normale?s?)\b",
+    r"\bno (?:saddle|sphincter|motor|bowel|bladder|neuro\w*)\b",
+    r"\bnever had any\b|\bnothin'?g? wrong with me\b|\bjamais eu (?:de|d')",
 )
 # Words of suddenness or of the day say « now » only when no date places the story in the past
 # (« il y a deux ans ses jambes ont lâché soudainement »).
 _NOW_UNLESS_DATED = _any(
     r"\bdate de (?:19|20)\d\d\b",
-    r"\b(?:aujourd'hui|tout d'un coup|tout a coup|soudainement|subitement|today|suddenly|all of a sudden)\b",
+    r"\b(?:aujourd'hui|tout d'un coup|d'un coup|tout a coup|soudainement|subitement|today|suddenly|all of a sudden"
+    r"|out of nowhere|just happened|sudden-onset|sudden onset)\b",
     # « now I can't… » after « I fell in 2019 » is the story's present, not the fall's.
     r"\b(?:now|right now) (?:i|i'm|i've|my|she|she's|he|he's|they|they're|her|his)\b",
     r"\b(?:la|maintenant) (?:j'ai|je|mon|ma|mes|chu)\b",
@@ -560,7 +818,7 @@ _NOW = _any(
     r"\b(?:depuis|since) (?:a matin|a soir|le souper|le diner|le dejeuner|midi|supper|dinner|lunch|noon|breakfast)\b",
     r"\b(?:il|elle|ils|elles) (?:vient|viennent) de\b",
     r"\b(?:he|she|they) (?:just|has just|have just)\b",
-    r"\bjust (?:slipped|fell|collapsed|had an accident|lost)\b",
+    r"\bjust (?:slipped|fell|collapsed|had an accident|lost|wet|peed|pooped|soiled|fainted|passed out)\b",
     r"\bvien(?:t|nent) de (?:tomber|glisser|perdre|s'effondrer)\b",
     r"\b(?:a matin|tantot|hier soir|ce midi|cet apres-midi)\b",
     r"\b(?:ca fait|since|for) (?:\d+|une|deux|trois) ?(?:h|heures?|hours?)\b",
@@ -568,7 +826,7 @@ _NOW = _any(
     r"\bdepuis (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
     r"\bdepuis (?:ce matin|hier|cette nuit|tantot|tout a l'heure|quelques heures|\d+ ?h|\d+ heures|une heure|ce soir)",
     r"\b(?:en ce moment|la, la|ce matin|cette nuit|ce soir"
-    r"|right now|at the moment|this morning|tonight|last night|since yesterday|since this morning"
+    r"|right now|at the moment|this morning|this mornin|tonight|last night|since yesterday|since this morning"
     r"|just now|currently|an hour ago|hours ago|il y a (?:une|\d+) heures?)\b",
     r"\bje viens de\b",
     r"\bi just\b",
@@ -579,6 +837,24 @@ _NOW = _any(
     r"\bdepuis (?:que )?(?:je|j'|jme|il|elle) ?(?:me |s')?(?:suis |est )?(?:reveill|leve)",
     r"\bstarted (?:yesterday|today|this morning|last night)\b",
     r"\bil y a (?:\d+|une|quelques|cinq|dix|vingt|trente|quarante) (?:minutes?|min)\b",
+    r"\b(?:depuis|since) (?:environ |about |around |vers )?(?:\d+ ?h\b|\d+ ?(?:am|pm)\b|noon|midi|supper|lunch|dinner"
+    r"|breakfast|le (?:diner|souper|dejeuner|lunch))",
+    r"\bsince (?:he|she|i|we) (?:got|woke|gets) up\b",
+    r"\bdepuis que (?:je suis|j'suis|chu|il est|elle est) (?:debout|leve)",
+    r"\b(?:this|cet|cette) (?:afternoon|evening|apres-midi|apres midi)\b",
+    r"\b(?:like|about|environ|depuis|for) \d+ ?min\b",
+    r"\b(?:(?:been )?lying here|still on the floor|encore (?:a terre|par terre|sur le plancher))\b",
+    r"\b(?:at|around|vers) \d+ ?(?:h\d*|o'?clock)\b (?:today|aujourd'hui|ce matin|this morning)",
+    r"\b(?:at|around) \d+ ?(?:o'?clock|\d\d)\b.{0,40}\b(?:now|maintenant|la)\b",
+    r"\b(?:a|at) lunch\b|\bce midi\b",
+)
+# A cue of now, or of a sudden start: what makes weak legs or confusion new.
+_NOW_OR_SUDDEN = _any(
+    _NOW.pattern,
+    r"\b(?:tout d'un coup|d'un coup|tout a coup|soudainement|subitement|aujourd'hui|today|suddenly|all of a sudden"
+    r"|out of nowhere|just happened|sudden-?onset)\b",
+    r"\b(?:now|right now) (?:my|his|her|i|he|she)\b",
+    r"\b(?:la|maintenant) (?:mes|ses|j'ai|il|elle)\b",
 )
 # One concept of a red flag, alone: named with a cue that places it away from the person
 # (« pas de fièvre », "scared of losing bladder control"), it is a mention worth the note.
@@ -639,12 +915,19 @@ _RED_FLAGS: dict[str, tuple[re.Pattern[str], ...]] = {
     "cancer_signs": (_CANCER, _NIGHT_PAIN_OR_WEIGHT_LOSS),
     "both_legs_numb": (_BOTH_LEGS, _NUMB),
     "chest_pain": (_CHEST_PAIN,),
+    "chest_tight_breathless": (_CHEST_TIGHT, _BREATHLESS),
     # Short of breath after an operation or a flight, since today (not breathless on stairs for years).
     "breathless_after_care": (_BREATHLESS, _AFTER_SURGERY_OR_FLIGHT, _NOW),
     "calf_clot": (_CALF, _SWOLLEN_OR_INFLAMED),
     "headache_standing_after_care": (_HEADACHE, _UPRIGHT, _RECENTLY_OPERATED),
     # Legs gone weak since this morning is new weakness, whatever words say so.
-    "leg_weakness_now": (_LEGS, _WEAK, _NOW),
+    "leg_weakness_now": (_LEGS, _WEAK, _NOW_OR_SUDDEN),
+    "urinary_retention": (_RETENTION,),
+    "wound_infection_or_leak": (_WOUND, _WOUND_SIGN),
+    "fainted": (_FAINTED,),
+    "confusion": (_CONFUSION,),
+    "confusion_after_care": (_CONFUSED, _AFTER_SURGERY_OR_FLIGHT, _NOW_OR_SUDDEN),
+    "sudden_severe_pain_legs": (_WORST_PAIN, _LEGS, _NUMB_OR_WEAK),
 }
 
 # Complications named (a clot, an infection, a dural leak): worth the note only when they are
@@ -661,7 +944,26 @@ _COMPLICATION_CONCEPT = _any(
     r"\bcsf leak",
     r"\bspinal headache",
     r"\bcephalee",
-    r"\binfection",
+    r"\binfect",
+    r"\bpus\b",
+    r"\bmeningit",
+    r"\bspondylodisc",
+    r"\bthrombos",
+    r"\bmaux de tete|\bmal de tete|\bheadaches?",
+    r"\bconfus",
+    r"\bpied qui tombe|\bpied tombant|\bfoot drops?|\bdrop foot",
+    r"\b(?:couldn'?t|could not|can'?t|cannot) walk\b(?! (?:for )?(?:long|more|very|far|much|without|any distance|a block))"
+    r"|\b(?:pu|plus|pas) (?:ete )?capable de marcher\b(?! (?:longtemps|plus de|tres|loin|sans))",
+    r"\bjambes (?:tres )?faibles|\blegs? (?:went|go|goes|were|was) weak|\bweak legs",
+    r"\b(?:couldn'?t|can'?t) feel (?:my|his|her) (?:foot|feet|legs?|toes)|\bsentai[st] (?:moins|plus|pu) (?:mes|ses)",
+    r"\bfeeling down below|\bsentait (?:pu|plus) rien",
+    r"\bhold (?:her|his|my) water|\bpee(?:in|ing) (?:myself|himself|herself)",
+    r"\bpisse\w* dans (?:ton|son|mon|leur) lit",
+    r"\b(?:pu|plus|pas) capable d'?\s?aller (?:a la toilette|aux toilettes)",
+    r"\bdizzy|\betourdi",
+    r"\bnumb(?:ness|ed)?\b|\bengourdi|\btingle",
+    r"\bdeficit",
+    r"\bfoot (?:has )?dragg|\bpied (?:qui )?trai?ne",
 )
 # A history of cancer with new back pain is the red flag itself: the past does not set it aside.
 _PAST_IS_THE_FLAG = {"cancer", "cancer_signs"}
@@ -682,8 +984,6 @@ def mentions_a_red_flag(text: str) -> bool:
     """Whether ``text`` names one sign of a red flag away from the person now (« pas de
     fièvre », "scared of bladder problems"), though no red flag is described."""
     folded = fold(text)
-    if _happening_now(folded):
-        return False
     if _RED_FLAG_CONCEPT.search(folded) and _placed_away(folded):
         return True
     return bool(_COMPLICATION_CONCEPT.search(folded) and _placed_elsewhere(folded))
@@ -744,7 +1044,8 @@ def asks_personal_advice(text: str) -> bool:
     # A drug the person takes, named, in a question about the surgery, the flight or stopping it
     # (one taken once, in a story, is not: « took Advil, did physio; do I need physio first? »).
     current = _TAKEN_BEFORE.sub(" ", folded)
-    return bool(_ASKS.search(folded) and _NAMED_MEDICATION.search(current) and _CARE_QUESTION.search(folded))
+    taken = _NAMED_MEDICATION.search(current) or _TAKES_PILLS.search(current)
+    return bool(_ASKS.search(folded) and taken and _CARE_QUESTION.search(folded))
 
 
 def assess(text: str) -> SafetyFinding | None:

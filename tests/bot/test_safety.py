@@ -445,3 +445,109 @@ def test_ordinary_questions_near_the_new_red_flags_are_not_emergencies(text):
 )
 def test_own_medication_drink_or_patch_before_the_operation_is_medical_advice(text):
     assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
+
+
+@pytest.mark.parametrize(
+    ("text", "red_flag"),
+    [
+        (
+            "opéré il y a une semaine, depuis hier la plaie est rouge, chaude et il coule du jaune",
+            "wound_infection_or_leak",
+        ),
+        ("six days after my fusion, the incision is oozing pus since this morning", "wound_infection_or_leak"),
+        ("le pansement est trempé d'un liquide clair depuis cette nuit", "wound_infection_or_leak"),
+        ("clear fluid leaking from the wound since I got up, what do I do", "wound_infection_or_leak"),
+        ("je suis tombé dans les pommes deux fois aujourd'hui, opérée la semaine passée", "fainted"),
+        ("my husband passed out in the kitchen an hour ago, he had surgery Monday", "fainted"),
+        ("ma mère ne savait plus quel jour on était ce matin, elle a été opérée vendredi", "confusion"),
+        ("since supper he keeps mixing up his words and repeating the same questions", "confusion"),
+        ("he's all confused tonight, four days after his back surgery", "confusion_after_care"),
+        ("depuis le dîner j'arrive pu à pisser, j'ai le ventre dur", "bladder_bowel"),
+        ("Pas pissé depuis le déjeuner, ventre tendu", "urinary_retention"),
+        ("he hasn't been able to urinate since breakfast", "bladder_bowel"),
+        ("quand je m'essuie je sens rien depuis midi", "saddle_numbness"),
+        ("my privates feel numb since lunch", "saddle_numbness"),
+        ("mon pied droit claque sur le plancher depuis ce matin", "leg_weakness"),
+        ("since yesterday I can't lift my toes, my foot slaps the floor", "leg_weakness"),
+        ("worst pain of my life in the back an hour ago and now both legs are tingling", "both_legs_numb"),
+        ("douleur comme un coup de couteau dans le dos, pis là mes jambes sont engourdies", "sudden_severe_pain_legs"),
+        ("j'ai de la misère à prendre mon souffle pis ça serre dans la poitrine", "chest_tight_breathless"),
+        ("chest feels tight and I can't catch my breath", "chest_tight_breathless"),
+        ("chu tombé d'l'échelle, jpeux pu me relever", "trauma_cannot_stand"),
+        ("slipped in the shower, still on the floor, the pain is unbearable", "trauma_cannot_stand"),
+    ],
+)
+def test_complications_after_care_and_the_known_signs_in_plain_words_are_emergencies(text, red_flag):
+    assert assess(text) == SafetyFinding("emergency", red_flag)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Une amie a eu une infection avec du pus après son opération en Turquie, vos cliniques sont accréditées?",
+        "A friend of mine got meningitis after spine surgery abroad; how do you choose surgeons?",
+        "Mon pied gauche tombe un peu depuis 2017, c'est stable, est-ce que ça change quelque chose?",
+        "My foot has dragged a little since my stroke in 2015, nothing new; is that a problem?",
+        "Fait de la fièvre à la clinique, réglée avant la sortie; le rapport va à mon médecin?",
+        "Had a fever the second night over there, been fine since. When is the check-up?",
+        "Jambes correctes, vessie correcte. Je demande la facture à qui?",
+        "No saddle numbness, no bladder trouble; what imaging do your surgeons need?",
+        "mon amie a fait un caillot après un long vol et là j'ai peur pour le retour",
+        "my sister-in-law got a blood clot after her flight so now I worry about mine",
+    ],
+)
+def test_complications_someone_else_had_or_had_once_are_mentions(text):
+    assert assess(text).intent == "red_flag_mention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How long does the scar stay red after the surgery?",
+        "Est-ce que la cicatrice change de couleur avec le temps?",
+        "Can I shower with the dressing on after the operation?",
+        "Le pansement, je le change combien de fois par jour?",
+        "I don't know what day my flight is, can you tell me?",
+        "Je ne sais pas quel jour je pars, pouvez-vous me le dire?",
+        "I'm confused about the forms, which one do I send?",
+        "Je suis confuse avec les étapes, par où je commence?",
+        "Je dois lever le pied au travail, combien de temps d'arrêt après l'opération?",
+        "I can't walk more than 10 min without pain in my legs, am I a candidate?",
+        "My chest gets tight when I think about the flight, is there support for anxiety?",
+        "Is there a number I can call to speak to someone?",
+        "How much precisely does an SI joint fusion cost over there?",
+    ],
+)
+def test_ordinary_questions_with_the_words_of_complications_are_not_emergencies(text):
+    finding = assess(text)
+    assert finding is None or finding.intent != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will the wound leak after the surgery?",
+        "Est-ce que la plaie va couler après l'opération?",
+        "I fainted once when I was a kid at the dentist, is anesthesia safe?",
+        "Quand j'étais jeune j'ai perdu connaissance chez le dentiste, l'anesthésie est sécuritaire?",
+    ],
+)
+def test_a_complication_asked_about_or_long_past_gets_the_note_not_the_emergency(text):
+    assert assess(text).intent == "red_flag_mention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je prend des pilules pour le coeur, est ce que je dois les arreter avant loperation",
+        "Patrick prend du Jardiance, il l'arrête quelques jours avant la chirurgie?",
+        "Je suis sous clopidogrel; quel délai d'interruption avant l'arthrodèse?",
+        "un verre de rhum avec les pilules de douleur, correct?",
+        "I'll get enoxaparin after surgery, can I carry the syringes on the flight?",
+        "heart pills, the metoprolol: cut in half or the full one?",
+        "max 4 g of Tylenol a day, can I go to 6 g for a few days?",
+        "i vape like constantly, do i gotta quit before a fusion?",
+    ],
+)
+def test_medication_named_by_brand_generic_ending_or_unnamed_pills_is_medical_advice(text):
+    assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
