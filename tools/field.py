@@ -25,9 +25,20 @@ import yaml
 from tools.content import LANGUAGES, PROJECT, all_responses, normalise, text_index, variation_language
 
 FIELD = PROJECT / "tests" / "field"
-HALVES = ("dev", "dev2", "dev3", "test", "test3", "safety4_dev", "safety4_test", "safety5_dev")
+HALVES = (
+    "dev",
+    "dev2",
+    "dev3",
+    "test",
+    "test3",
+    "safety4_dev",
+    "safety4_test",
+    "safety5_dev",
+    "safety6_dev",
+    "safety6_test",
+)
 # The halves that are only ever scored: their cases are never printed.
-SCORED_ONLY = frozenset({"test", "test3", "safety4_test"})
+SCORED_ONLY = frozenset({"test", "test3", "safety4_test", "safety6_test"})
 # The first reply each expected behaviour starts with (FAQ answers are ``utter_faq/<key>``).
 REPLIES = {
     "not_in_documents": {"utter_not_in_documents", "utter_not_in_documents_topic"},
