@@ -50,6 +50,7 @@ _BLADDER_BOWEL = _any(
     r"\bmiction",
     r"\bchier\b",
     r"\bwet the bed\b",
+    r"\bpass (?:my |his |her )?water\b",
     r"\bchang\w* (?:my|his|her) (?:pants|underwear|shorts)",
 )
 _LOSS_OF_CONTROL = _any(
@@ -95,6 +96,10 @@ _LOSS_OF_CONTROL = _any(
     r"\b(?:j?sens|sent) (?:pas|rien) quand (?:ca|ca) sort",
     r"\b(?:hasn'?t|haven'?t|has not|have not) been able",
     r"\b(?:takes?|took) (?:him|her|me) (?:forever|ages) to (?:start|pee)",
+    r"\bpas rendue? compte\b",
+    r"\b(?:never|didn'?t|did not) (?:even )?fe(?:el|lt) it (?:coming|happen)",
+    r"\bwithout (?:feeling|any) (?:any )?urge",
+    r"\bwon'?t come\b|\bveut pas sortir\b|\bsort pas\b",
 )
 _INCONTINENCE = _any(
     r"\bincontinen",
@@ -105,6 +110,7 @@ _INCONTINENCE = _any(
     r"\bmouill\w* (?:ma|mon|mes) (?:jaquette|pantalons?|culottes?|lit|pyjama|draps|linge) sans",
     r"\b(?:chie|fait caca|fait) dans (?:mes|ses|mon|son|ma|sa) (?:culottes?|pantalons?|shorts?|froc)",
     r"\b(?:shit|pooped|soiled|wet|peed) (?:my|his|her) (?:pants|self|underwear|shorts)\b",
+    r"\baccident in (?:my|his|her) (?:underthings|underwear|undies|pants|bed|shorts)",
     r"\baccidents?\W{0,3} dans (?:mes|ses|ma|sa|mon|son) (?:culottes|pantalons?|lit)",
     r"\bhad (?:an|a little|a small|a tiny|an?) accident\b.{0,60}(?:didn'?t (?:even )?(?:feel|notice|know|realiz)"
     r"|without (?:even )?(?:feeling|noticing|knowing)|couldn'?t hold|coming)",
@@ -119,11 +125,19 @@ _RETENTION = _any(
     r"\b(?:hasn'?t|haven'?t|has not|have not|couldn'?t|could not|can'?t|cannot) (?:been able to )?(?:pee|urinate)d?\b",
     r"\burinary retention",
 )
+_BELLY_FULL = _any(
+    r"\bventre (?:est |is )?(?:comme un|like a|dur|tendu|gonfle|hard|tight)",
+    r"\b(?:belly|tummy|stomach|abdomen) (?:is |feels )?(?:like a (?:drum|balloon|ballon)|hard|tight|swollen|bloated)",
+    r"\bglobe\b",
+)
 _NUMB = _any(
     r"engourdi",
     r"insensib",
     r"\b(?:j?sens|sent|sentent|sentai[st]|sentaient) (?:presque |quasiment |pratiquement )?(?:pu|plus|rien|pas|moins)\b",
     r"\bcan'?t feel (?:anything|nothing|a thing)",
+    r"\b(?:can'?t|cannot|couldn'?t|could not|didn'?t|did not) (?:really |quite |even |properly )?(?:feel|perceive)",
+    r"\bfeels? nothing\b|\bsent rien\b|\b(?:absence|lack|loss) of (?:sensation|feeling)",
+    r"\bwrapped in cotton|\bcomme (?:dans )?(?:du|de la) (?:coton|ouate)",
     r"\bparesth",
     r"\bparesthes",
     r"\bparaesth",
@@ -178,6 +192,11 @@ _SADDLE = _any(
     r"\b(?:inside|inner side) of (?:my |his |her |both |the )?(?:thighs|legs)",
     r"\bcuisses? (?:en|par en) dedans",
     r"\binterieur des cuisses",
+    r"m'essui",
+    r"\b(?:upon|on) which (?:one|i|you) sits?|\bwhere (?:i|one|you) sits?\b|\bseat area",
+    r"\bsit on the toilet|\bsur la toilette|\brien en bas\b|\ben bas,? comme",
+    r"\btoilet paper|\bpapier (?:de )?toilette",
+    r"\bbelow the waist|\ben bas de la taille|\bplus bas que la taille",
 )
 _LEGS = _any(
     r"\bjambes?\b",
@@ -251,6 +270,22 @@ _WEAKNESS_WORSENING = _any(
     r"\btripp\w*",
     r"\bveulent (?:pu|plus|pas) (?:me |le |la |les )?porter",
     r"\b(?:jambes? en|comme en) (?:jello|guenille|coton)",
+    r"\bderob",
+    r"\b(?:jambe|genou|knee|leg)s? (?:\w+ ){0,2}(?:a |ont |have |has )?(?:plie|folded|buckled)",
+    r"\b(?:repond|repondent) (?:pu|plus|pas)",
+    r"\b(?:pu|plus|pas) de force\b|\bno strength\b",
+    r"\bunreliable",
+    r"\b(?:would|will|wo|do|does|did)(?:n'?t| not) go where",
+    r"\bget (?:his|her|my) legs under",
+    r"\bunable to rise",
+    r"\bwalk\w* like (?:he|she|i)(?:'s| has| had| was| am)",
+    r"\bmarche comme un canard",
+    r"\baccroch\w* (?:le|les|mon|mes) (?:tapis|pieds?|orteils)",
+    r"\bcatch\w* (?:my|his|her) (?:toe|foot)",
+    r"\b(?:pantoufles?|slippers?|sandales?|shoes?|souliers?|bottes?)\b.{0,20}\b(?:tombe\w*|falling off|falls off|fall off"
+    r"|come off|comes off|coming off)",
+    r"\bslaps? (?:down|the floor|the ground)",
+    r"\b(?:gas|brake) pedal|\bthe gas or the brake|\bsur le frein|\bla pedale",
 )
 _FEVER = _any(
     r"\bfievre",
@@ -258,6 +293,9 @@ _FEVER = _any(
     r"\bgrelott",
     r"\bshiver",
     r"\bthe shakes\b",
+    r"\bburning up\b|\bshaking like\b|\bchaud au toucher|\bhot to the touch",
+    r"\b(?:chu|chus|suis|est|il est|elle est|is|he's|she's|i'm) (?:tout |toute |all )?(?:chaude?|brulante?|bouillante?|burning)\b",
+    r"\b(?:fait|fais|faisait) (?:de la )?(?:38|39|40)\b",
     r"\b(?:38|39|40) et \d\b",
     r"\btemp(?:erature)? (?:de |of |is |at |a )?(?:38|39|40|101|102|103|104)",
     r"\bfait de la temperature",
@@ -352,6 +390,11 @@ _MAJOR_TRAUMA = _any(
     r"\bchute (?:sur|dans|en|a)\b",
     r"\bglisse\w* en\b",
     r"\b(?:fell|fall|slipped) (?:in|on|down) the (?:shower|bathroom|bath|stairs|steps|ice|floor)",
+    r"\bslipped on\b",
+    r"\b(?:losing|lost) (?:my|his|her) (?:footing|balance)|\bperdu (?:pied|l'equilibre)",
+    r"\bfell (?:getting|out of|while|when)|\btomb\w* en (?:sortant|me levant|descendant|montant)",
+    r"\btomb\w* ds\b",
+    r"\bcrush\w*|\becrase\w* (?:entre|sous|par)|\bcoince\w* entre",
     r"\bmajor trauma",
     r"\brear.?ended",
     r"\bhead.?on",
@@ -375,6 +418,11 @@ _CANNOT_STAND_OR_BEAR = _any(
     r"\b(?:encore|toujours) (?:a terre|par terre|sur le plancher|sur le sol|etendu|couche)",
     r"\bstill (?:on the floor|on the ground|lying)",
     r"\b(?:been )?lying here\b",
+    r"\b(?:crie|hurle) (?:qd|quand) (?:on|je)",
+    r"\bscreams? when",
+    r"\b(?:on|from) (?:my|the) (?:\w+ )?floor\b",
+    r"\b(?:chu|chus|suis|est) (?:encore |toujours )?(?:a terre|par terre|sur le plancher|au sol)",
+    r"\bcan'?t get (?:my|his|her) legs under",
 )
 _BOTH_LEGS = _any(
     r"\b(?:both|my two) (?:of )?(?:my |his |her )?(?:legs|feet|thighs)\b",
@@ -438,7 +486,8 @@ _NAMED_MEDICATION = re.compile(
     r"|pills? for (?:my )?(?:blood )?pressure|nicotine|patch(?:es)?|cigarettes?|vapot\w*|vaping"
     r"|smok(?:e|es|ing|er)|fum(?:e|es|er|eur|euse)|jardiance|prolia|forteo|humira|plaquenil|fosamax|l?imovane|kratom"
     r"|testo\w*|trt|percs?|vap(?:e|es|er|ing)|jvape|pipe|gabapent\w*|cyclobenzaprine|clopidogrel|enoxaparin\w*|lovenox"
-    r"|fragmin|heparin\w*|piqures? dans le ventre|shots? in (?:my|the) (?:belly|stomach)"
+    r"|fragmin|heparin\w*|piqures? dans le ventre|shots? in (?:my|the) (?:belly|stomach)|bieres?|beers?|vin|wine"
+    r"|alcool|alcohol|booze|sertralin\w*|robax\w*|hydromorph\w*"
     # Generic names by their endings (-pril, -olol, -parine, -mab, -gliflozin…).
     r"|\w{3,}(?:pril|sartan|olol|statin|dipine|zepam|zolam|prazole|parine?|xaban|gliflozin|glutide|formine?|oxetine"
     r"|mab|dronate|grel|profene?|coxib|triptan|lukast))\b"
@@ -451,13 +500,13 @@ _CARE_QUESTION = re.compile(
     r"|baisse\w*|jbaisse|lower\w*"
     r"|a la place|instead|remplac\w*|substitu\w*|switch\w*|sevr\w*|wean\w*|accro|addict\w*"
     r"|loperation|lop|lope|lintervention|lanesth\w*|lavion|fusion|arthrodese|jarret\w*|interruption|relais|suspend\w*"
-    r"|decal\w*|compatible|correct|safe|recommenc\w*|cut\w*|half|moitie)\b"
+    r"|decal\w*|compatible|correct|safe|recommenc\w*|cut\w*|half|moitie|bring|carry|cbsa|mix\w*|melang\w*)\b"
 )
 # A question, with or without its mark (« est ce que je la prends le matin ou pas »).
 _ASKS = re.compile(
     r"\?|\best.?ce que?\b|\bou pas\b|\b(?:c'?est|ca fait|faut|je dois|jdois)[- ]tu\b|\bdois-je\b|\bcombien\b|\bcb\b"
     r"|\b(?:should|do|can|may|must) i\b|\bis it\b|\bkindly advise\b|\bwhether\b|\bi wonder\b|\bhow (?:many|long|much)\b"
-    r"|\bje me demande\b"
+    r"|\bje me demande\b|\b(?:prends|prend|peux|peut|dois|doit|vais|faut|on|il|elle|va|vas|faites|avez|fait) ?-?tu\b"
 )
 _TAKEN_BEFORE = re.compile(
     r"\b(?:took|tried|was on|used to take|j'ai (?:deja )?pris|j'avais pris|j'ai essaye|je prenais|prenais"
@@ -468,6 +517,9 @@ _TAKEN_BEFORE = re.compile(
 _TAKES_PILLS = re.compile(
     r"\b(?:je prends?|jprends?|il prend|elle prend|i take|he takes|she takes|i'm on|im on|je suis sous)\b"
     r" (?:[\w']+ ){0,3}?(?:pilules?|pills?|medicaments?|meds|comprimes?|medications?)\b"
+    r"|\b(?:mes|ses|my|his|her) (?:\w+ ){0,2}?(?:pilules?|pills|medicaments?|meds|comprimes?|medications?|pompes?"
+    r"|puffers?)\b.{0,90}\b(?:arret\w*|stop\w*|continu\w*|skip\w*|saut\w*|prend\w*|take|taking|mix\w*|doubl\w*"
+    r"|cesse\w*|quit\w*)\b"
 )
 _SURGERY = r"(?:operation|chirurgie|intervention|fusion|arthrodese|surgery|operated|disc replacement|prothese)"
 _IMAGING = r"(?:irm|mri|scan|scanner|ct|radiographie|x-?rays?|imagerie|imaging|resultats|results|rapport)"
@@ -527,11 +579,17 @@ _CHEST_PAIN = _any(
     r"\bchest (?:pain|hurts|is hurting|tightness|pressure)",
     r"\b(?:pain|tightness|pressure) in (?:my|his|her|the) chest",
     r"\b(?:my|his|her) chest (?:hurts|is hurting)",
+    r"\boppression (?:dans la |a la |thoracique)",
+    r"\b(?:poids|pression|barre|etau) (?:pose )?(?:sur|dans) (?:la |ma |sa |moi)",
+    r"\b(?:discomfort|pressure|heaviness|weight|squeezing|pressing|crushing) (?:\w+ ){0,3}(?:in|on|across) (?:the (?:centre|center"
+    r"|middle) of )?(?:my|his|her|the) chest",
+    r"\bpoitrine\b.{0,60}\b(?:machoire|bras gauche)",
+    r"\bchest\b.{0,60}\b(?:jaw|left arm)",
 )
 # A tight or pricking chest, which anxiety also gives: a red flag with breathlessness.
 _CHEST_TIGHT = _any(
     r"\b(?:pique|serre|brule|fait mal|ecrase|point)\w* (?:dans|a|sur) (?:la|ma|sa) poitrine",
-    r"\bchest (?:is |feels |feeling )?(?:tight|sore|heavy)",
+    r"\bchest (?:is |feels |feeling )?(?:\w+ )?(?:tight|sore|heavy)",
     r"\b(?:my|his|her) chest (?:is tight|feels tight)",
 )
 _BREATHLESS = _any(
@@ -545,12 +603,16 @@ _BREATHLESS = _any(
     r"\b(?:can'?t|cannot|hard to|trouble|struggling to) (?:catch (?:my|his|her) )?breath",
     r"\bbreathless",
     r"\b(?:misere|mal|difficulte|peine) a (?:prendre|reprendre|trouver|retrouver) (?:mon|son|ton|leur) (?:souffle|air)",
-    r"\bcatch (?:my|me|his|her) breath",
+    r"\b(?:catch|get) (?:my|me|his|her) breath",
+    r"\bpoign\w* (?:mon|son) (?:souffle|air)",
     r"\bsouffle court",
     r"\b(?:hard|trouble|difficult) (?:to )?breath",
 )
 # A recent operation or flight: what makes a clot in the lung or the leg the likely cause.
 _AFTER_SURGERY_OR_FLIGHT = _any(
+    r"\bback done\b",
+    r"\blanded\b|\batterri",
+    r"\b(?:revenue?s?|rentree?s?|home|back) (?:de |from )(?:france|paris|l'operation|the surgery)",
     r"\bopere",
     r"\boperation",
     r"\bchirurgie",
@@ -569,10 +631,30 @@ _AFTER_SURGERY_OR_FLIGHT = _any(
     r"\bplane\b",
 )
 _CALF = _any(
-    r"\bmoll?ets?\b", r"\bcalf\b", r"\bcalves\b", r"\bbelow the knee", r"\blower leg", r"\bbas de (?:la|ma|sa) jambe"
+    r"\bmoll?ets?\b",
+    r"\bcalf\b",
+    r"\bcalves\b",
+    r"\b(?:below|under) the knee",
+    r"\blower leg",
+    r"\bbas de (?:la|ma|sa) jambe",
+    r"\bsous le genou",
 )
 _SWOLLEN_OR_INFLAMED = _any(
-    r"gonfl", r"enfl", r"\bswoll", r"\bswelling", r"\bswole", r"\brouge", r"\bred\b", r"\bchaud", r"\bwarm", r"\bhot\b"
+    r"gonfl",
+    r"enfl",
+    r"\bswoll",
+    r"\bswelling",
+    r"\bswole",
+    r"\b(?:moll?ets?|calf|calves|knee|genou|jambe|leg)\b.{0,40}\b(?:hard|big|dur|gros)\b",
+    r"\bpuff",
+    r"\btendu",
+    r"\bluisant",
+    r"\bjambonneau",
+    r"\brouge",
+    r"\bred\b",
+    r"\bchaud",
+    r"\bwarm",
+    r"\bhot\b",
 )
 _HEADACHE = _any(
     r"\bmal (?:de|a la) tete",
@@ -602,12 +684,12 @@ _UPRIGHT = _any(
 )
 _OPERATION_WORD = (
     r"(?:opere\w*|operat\w*|chirurgie|surgery|fusion|arthrodese|microdiscectom\w*|discectom\w*|laminectom\w*"
-    r"|decompression|l'op|l'?ope|op|post-?op\w*|infiltration|injection|epidural|peridurale|ponction|piqure)"
+    r"|decompression|l'op|l'?ope|op|post-?op\w*|infiltration|injection|epidural|peridurale|ponction|piqure|microdisc\w*)"
 )
 _RECENTLY = (
     r"(?:(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quelques|one|two|three|four|five|six"
     r"|seven|eight|nine|ten|eleven|twelve|a few|a couple of?) (?:jours?|semaines?|days?|weeks?|heures|hours)"
-    r"|\b[jd] ?\d+\b|\bday \d+|\bjour \d+|last week|la semaine (?:passee|derniere)|lundi|mardi|mercredi|jeudi"
+    r"|\b[jd] ?\d+\b|\bday \d+|\bjour \d+|\btues\b|\bthurs\b|last week|la semaine (?:passee|derniere)|lundi|mardi|mercredi|jeudi"
     r"|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|hier)"
 )
 _RECENTLY_OPERATED = _any(
@@ -616,7 +698,7 @@ _RECENTLY_OPERATED = _any(
     r"\bopere\w*\b.{0,25}\bil y a (?:\d+|un|une|deux|trois|quelques) (?:jours?|semaines?)",
     r"\b(?:\d+|one|two|three|a few) (?:days?|weeks?) (?:post-?op|after)",
     r"\bpost-?op",
-    r"\b(?:since|depuis|after|apres) (?:the |my |l'|mon |ma |la )?(?:surgery|operation|op|ope|chirurgie|infiltration"
+    r"\b(?:since|depuis|after|apres) (?:the |my |his |her |l'|mon |ma |la |son |sa )?(?:back |spine |dos )?(?:surgery|operation|op|ope|chirurgie|infiltration"
     r"|injection|epidural|peridurale|ponction|fusion|arthrodese)\b",
 )
 _WEAK = _any(r"\bfaibl", r"\bweak", r"\bmolles?\b")
@@ -630,6 +712,8 @@ _WOUND = _any(
     r"\bscar\b",
     r"\b(?:the|my|his|her) cut\b",
     r"\bstaples",
+    r"\bbandage",
+    r"\boperation spot|\bwhere they (?:cut|operated)",
     r"\bpoints de suture|\bstitches",
 )
 # What comes out of a wound, or a wound red and hot: an infection or a leak of spinal fluid.
@@ -647,6 +731,11 @@ _WOUND_SIGN = _any(
     r"\bsereu",
     r"\bserous",
     r"\brouverte|\breopen|\bopened up",
+    r"\b(?:points|stitches|staples) (?:\w+ )?(?:ont |have |has )?(?:lache|came apart|came out|let go|opened)",
+    r"\bon voit dedans|\bcan see (?:inside|in it)",
+    r"\bsaign|\bbleed",
+    r"\bsmells? (?:off|bad|funny|awful)|\bsent (?:pas bon|mauvais|le diable)",
+    r"\byellow",
     r"\brouge.{0,30}(?:chaud|enfl|gonfl)",
     r"\bred\b.{0,30}(?:hot|warm|swollen|swell)",
 )
@@ -658,7 +747,7 @@ _FAINTED = _any(
     r"\bsyncope",
     r"\bfainted",
     r"\bpassed out",
-    r"\bblacked out",
+    r"\bblack(?:ed)?.?out",
     r"\blost consciousness",
     r"\bwoke up on the floor",
     r"\bsuis reveille\w* (?:a terre|par terre|sur le plancher)",
@@ -677,6 +766,11 @@ _CONFUSION = _any(
     r"\brepeat\w* the same (?:questions|things)",
     r"\btalk\w* (?:foolishness|nonsense|gibberish)",
     r"\bslurr",
+    r"\bnot making (?:any )?sense",
+    r"\b(?:tout|toute) (?:melange|melee?)e?\b",
+    r"\b(?:asked|asks|asking) (?:me )?(?:\w+ )?(?:what|which) (?:country|day|year|city)",
+    r"\bpicking at the sheets",
+    r"\bdemande \d+ ?(?:x|fois) (?:ou|quand|qui)",
     r"\bparle tout croche",
     r"\bne (?:me )?reconnai\w* (?:plus|pas)",
 )
@@ -685,6 +779,9 @@ _CONFUSED = _any(
     r"\bmixed up\b",
     r"\bfoggy\b",
     r"\bnot (?:himself|herself)\b",
+    r"\b(?:melange|melee?)e?s?\b(?! (?:dans|avec|par|sur|with|about))",
+    r"\b(?:acting|behaving|agit) (?:\w+ )?(?:strange\w*|bizarre\w*|weird\w*)",
+    r"\bdrowsy|\bsomnolent",
 )
 _WORST_PAIN = _any(
     r"\bworst pain",
@@ -697,6 +794,59 @@ _WORST_PAIN = _any(
     r"\blike lightning|\bcomme un eclair",
 )
 _NUMB_OR_WEAK = _any(_NUMB.pattern, _WEAK.pattern)
+_CLAMMY = _any(
+    r"\bclammy",
+    r"\bmoite",
+    r"\bsueurs? froides?",
+    r"\bcold sweat",
+    r"\b(?:grey|gray|gris|pale|blanc comme un drap|white as a sheet)\b",
+    r"\bdiaphoret",
+)
+_STROKE = _any(
+    r"\bbouche (?:croche|qui tombe|tombe)",
+    r"\bvisage (?:croche|paralys|qui tombe)",
+    r"\b(?:face|mouth)\b.{0,30}\bdroop",
+    r"\bspeak\w* in a muddled|\bmuddled (?:speech|words|talk)",
+    r"\bparle (?:tout )?(?:croche|mal)\b",
+    r"\bcan'?t (?:find|get out) (?:his|her|my) words|\bcherche (?:ses|mes) mots",
+)
+_ALLERGY = _any(r"\b(?:lips?|levres?|tongue|langue)\b (?:\w+ ){0,2}(?:puffy|swollen|swelling|enfle\w*|gonfle\w*)")
+# A throat that closes, which fear also says (« la gorge serrée »): an emergency after a drug or with swelling.
+_THROAT_CLOSING = _any(r"\b(?:throat|gorge)\b (?:\w+ ){0,3}(?:tight|closing|swell|enfl|serre|ferme)")
+_AFTER_A_DRUG_OR_SWOLLEN = _any(
+    r"\bdose",
+    r"\bantibiot",
+    r"\bpills?\b",
+    r"\bpilule",
+    r"\bcomprime",
+    r"\bmedicament",
+    r"\btook\b",
+    r"\bpris\b",
+    r"\bhives",
+    r"\burticaire",
+    r"\bpuffy",
+    r"\bswell",
+    r"\benfl",
+    r"\bgonfl",
+    r"\binjection",
+    r"\bpiqure",
+)
+_NECK_SWELLING = _any(r"\b(?:neck|cou)\b (?:\w+ ){0,4}(?:swollen|swelling|enfl|gonfl)")
+_SWALLOW_OR_BREATH = _any(
+    r"\bswallow", r"\bavaler", r"\bvoice", r"\bvoix", r"\bbreath", r"\brespir", r"\bstrangl", r"\betouff"
+)
+_BLEEDING = _any(
+    r"\b(?:stools?|selles|caca|poop)\b (?:\w+ ){0,4}(?:black|noires?|bloody|sang|blood)",
+    r"\bvomi\w* (?:du )?sang|\bvomiting blood|\bthrowing up blood|\bcoffee grounds",
+)
+_HARD_TO_WAKE = _any(
+    r"\b(?:difficult|hard|impossible) to (?:rouse|wake)",
+    r"\bcan'?t wake (?:him|her|them)",
+    r"\b(?:dur|difficile) a reveiller",
+    r"\bbreathing (?:\w+ )?(?:slow|shallow)",
+    r"\brespire (?:tres )?(?:lentement|a peine)",
+)
+_LOW_OXYGEN = _any(r"\b(?:saturometre|oxymetre|saturation|sats?|o2|oxygen)\b.{0,20}\b[78]\d ?%")
 
 
 # Cues that place a red flag away from the person, now. A cue of now beats them all.
@@ -716,11 +866,28 @@ _SOMEONE_ELSE = _any(
     r"\b(?:a|une?) (?:tiktok|video|reportage|documentaire|post|reel)\b",
     r"\b(?:i )?(?:seen|saw|read|watched) (?:on|a|an|about)\b",
     r"\b(?:vu|lu) (?:un|une|sur|a la|dans)\b",
+    r"\b(?:a|an|une?) (?:podcast|balado|reportage|emission|article|documentary|news story|tv show)\b",
+    r"\b(?:listened to|heard|entendu)\b",
+    r"\b(?:a|une?) (?:woman|man|guy|lady|gentleman|dame|gars|monsieur|madame)\b",
     r"\bbuddy\b",
     r"\ba (?:guy|lady|woman|man|friend) (?:i know|at|from|in|on)\b",
     r"\b(?:un gars|une madame|un monsieur|une femme|un homme) (?:que|de|a|au|sur)\b",
     r"\b(?:sur|on) (?:un|a|the|le) (?:forum|groupe|group|facebook)\b",
     r"\b(?:mom|dad|mum)\b",
+)
+# The writer is with the person whose signs they tell: those signs are not a story about others.
+_BESIDE = _any(
+    r"\b(?:beside|next to) me\b|\b(?:is|he's|she's) (?:here )?with me\b",
+    r"\ba cote de moi\b|\b(?:qui )?est (?:ici )?avec moi\b",
+    r"\b(?:writing|write|ecris|j'ecris) (?:for|on behalf of|pour)\b",
+    r"\b(?:is|est|he's|she's) (?:lying|sitting|seated|couche|assis|assise) (?:here|ici|beside|next|a cote)",
+    r"\b(?:we're|we are|on est) (?:at|a) (?:the |l')?(?:hotel|hopital|hospital|maison|home)",
+    r"\bqui m'accompagn\w*|\bwho (?:will |would )?(?:accompany|come with) me",
+)
+# Someone who only speaks in the message (« ma blonde dit que chus chaud », "my wife says I'm grey").
+_SPEAKER = re.compile(
+    r"\b(?:mon|ma|my|his|her|son|sa) (?:\w+ )?(?:dit|disait|pense|trouve|croit|veut|insiste|says|said|thinks|insists|wants"
+    r"|tells me|told me|found me|m'a trouve|is calling|drove|conduit|keeps saying)\b"
 )
 _PAST = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
@@ -778,7 +945,10 @@ _HYPOTHETICAL = _any(
     r"\b(?:will|would|could|might) i (?:ever )?(?:have|get|develop|feel)\b",
     r"\bif (?:me|my|his|her) \w+ (?:go|goes|get|gets|start|starts|were|was)\b",
     r"\bsi (?:\w+ )?(?:avait|avais|faisait|faisais|perdait|perdais)\b",
-    r"\bwhat (?:happens|would happen)\b",
+    r"\bwhat (?:happens|would happen)\b|\bwhat if\b",
+    r"\bsi\b.{0,25}\b(?:faisais|faisait|avais|avait|tombais|tombait|perdais|perdait)\b",
+    r"\b(?:mettons|supposons|disons) que\b|\blet'?s say\b|\bsuppose (?:that|i|he|she|we)\b",
+    r"\bwere (?:my|his|her|i) (?:\w+ )?to\b",
     r"\b(?:est-ce que|est ce que) (?:je vais|j'vais|jvais|je pourrais) (?:avoir|faire|developper)\b|\bvais-je avoir\b",
 )
 _NEGATED = _any(
@@ -806,7 +976,7 @@ _NOW_UNLESS_DATED = _any(
     r"|out of nowhere|just happened|sudden-onset|sudden onset)\b",
     # « now I can't… » after « I fell in 2019 » is the story's present, not the fall's.
     r"\b(?:now|right now) (?:i|i'm|i've|my|she|she's|he|he's|they|they're|her|his)\b",
-    r"\b(?:la|maintenant) (?:j'ai|je|mon|ma|mes|chu)\b",
+    r"\b(?:la|maintenant) (?:j'ai|je|mon|ma|mes|chu|il|elle|ils|on)\b",
 )
 _DATED = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
@@ -829,7 +999,8 @@ _NOW = _any(
     r"|right now|at the moment|this morning|this mornin|tonight|last night|since yesterday|since this morning"
     r"|just now|currently|an hour ago|hours ago|il y a (?:une|\d+) heures?)\b",
     r"\bje viens de\b",
-    r"\bi just\b",
+    r"\bi just\b(?! (?:had a question|have a question|wanted|want|wanna|need|needed|wonder|read|saw|seen|heard|found"
+    r"|got off the phone|learned))",
     r"\b(?:\d+|one|two|three|five|ten|fifteen|twenty|thirty|forty|fifty|a few) (?:minutes?|mins?|hours?|hrs?) ago\b",
     r"\bsince (?:this|the) (?:afternoon|evening)\b",
     r"\bdepuis (?:cet|cette) (?:apres-midi|apres midi|aprem|avant-midi)\b",
@@ -847,6 +1018,16 @@ _NOW = _any(
     r"\b(?:at|around|vers) \d+ ?(?:h\d*|o'?clock)\b (?:today|aujourd'hui|ce matin|this morning)",
     r"\b(?:at|around) \d+ ?(?:o'?clock|\d\d)\b.{0,40}\b(?:now|maintenant|la)\b",
     r"\b(?:a|at) lunch\b|\bce midi\b",
+    r"\by ?a \d+ ?min",
+    r"\b(?:never|jamais) (?:\w+ ){0,3}(?:before|in my life|de ma vie|in \d+ years|avant)\b",
+    r"\b(?:over |in |during )?the (?:past|last) (?:week|few days|\d+ days|two days|three days|24 hours)\b",
+    r"\bdepuis (?:une|la) semaine\b|\bcette semaine\b|\bdepuis quelques jours\b",
+    r"\bdepuis (?:une )?demi.?heure|\bdepuis (?:\d+|une|deux|trois|cinq|dix|quinze|vingt|trente) ?(?:min|minutes)\b",
+    r"\b(?:he's|she's|he is|she is|i'm|im|i am|we're) (?:still )?(?:on|lying on) the (?:\w+ )?floor\b",
+    r"\bjust (?:did|had) (?:a |an )?(?:black|fall|faint|seizure)",
+    r"\bjust got (?:his|her|my) \w+ (?:crushed|hit|caught|stuck)",
+    r"\bsince\b.{0,25}\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday)\b",
+    r"\bstarted (?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
 )
 # A cue of now, or of a sudden start: what makes weak legs or confusion new.
 _NOW_OR_SUDDEN = _any(
@@ -856,6 +1037,7 @@ _NOW_OR_SUDDEN = _any(
     r"\b(?:now|right now) (?:my|his|her|i|he|she)\b",
     r"\b(?:la|maintenant) (?:mes|ses|j'ai|il|elle)\b",
 )
+_NOW_OR_RECENT_CARE = _any(_NOW_OR_SUDDEN.pattern, _RECENTLY_OPERATED.pattern)
 # One concept of a red flag, alone: named with a cue that places it away from the person
 # (« pas de fièvre », "scared of losing bladder control"), it is a mention worth the note.
 _RED_FLAG_CONCEPT = _any(
@@ -902,6 +1084,13 @@ _RED_FLAG_CONCEPT = _any(
     r"\b(?:pu|plus|pas) (?:etre )?capable de marcher",
     r"\b(?:not|never) (?:be able to )?walk(?:ing)? again",
     r"s'engourdi",
+    r"\bhypoesth",
+    r"\bperte (?:legere )?de sensibilite|\blegere perte de sensibilite",
+    r"\bnumb (?:patch|spot)|\bfloppy|\bdroopy|\bfoot (?:\w+ )?dropped",
+    r"\bpied (?:\w+ )?(?:est )?faible|\bfaiblesse (?:au|du|dans le|dans la) (?:pied|jambe)",
+    r"\bweakness (?:in|of) (?:the|my|his|her) (?:left |right )?(?:leg|foot)",
+    r"\bcan'?t use (?:his|her|my) legs",
+    r"\b(?:trouble|probleme|misere) (?:pour|a) aller aux toilettes|\btrouble with the bathroom|\bbathroom (?:issues|problems|trouble)",
 )
 _RED_FLAGS: dict[str, tuple[re.Pattern[str], ...]] = {
     "bladder_bowel": (_BLADDER_BOWEL, _LOSS_OF_CONTROL),
@@ -917,7 +1106,7 @@ _RED_FLAGS: dict[str, tuple[re.Pattern[str], ...]] = {
     "chest_pain": (_CHEST_PAIN,),
     "chest_tight_breathless": (_CHEST_TIGHT, _BREATHLESS),
     # Short of breath after an operation or a flight, since today (not breathless on stairs for years).
-    "breathless_after_care": (_BREATHLESS, _AFTER_SURGERY_OR_FLIGHT, _NOW),
+    "breathless_after_care": (_BREATHLESS, _AFTER_SURGERY_OR_FLIGHT, _NOW_OR_RECENT_CARE),
     "calf_clot": (_CALF, _SWOLLEN_OR_INFLAMED),
     "headache_standing_after_care": (_HEADACHE, _UPRIGHT, _RECENTLY_OPERATED),
     # Legs gone weak since this morning is new weakness, whatever words say so.
@@ -926,7 +1115,16 @@ _RED_FLAGS: dict[str, tuple[re.Pattern[str], ...]] = {
     "wound_infection_or_leak": (_WOUND, _WOUND_SIGN),
     "fainted": (_FAINTED,),
     "confusion": (_CONFUSION,),
-    "confusion_after_care": (_CONFUSED, _AFTER_SURGERY_OR_FLIGHT, _NOW_OR_SUDDEN),
+    "confusion_after_care": (_CONFUSED, _AFTER_SURGERY_OR_FLIGHT, _NOW_OR_RECENT_CARE),
+    "urinary_retention_belly": (_BLADDER_BOWEL, _BELLY_FULL),
+    "tearing_pain_clammy": (_WORST_PAIN, _CLAMMY),
+    "stroke": (_STROKE,),
+    "allergic_reaction": (_ALLERGY,),
+    "throat_closing": (_THROAT_CLOSING, _AFTER_A_DRUG_OR_SWOLLEN),
+    "neck_swelling_after_care": (_NECK_SWELLING, _SWALLOW_OR_BREATH),
+    "bleeding": (_BLEEDING,),
+    "hard_to_wake": (_HARD_TO_WAKE,),
+    "low_oxygen": (_LOW_OXYGEN,),
     "sudden_severe_pain_legs": (_WORST_PAIN, _LEGS, _NUMB_OR_WEAK),
 }
 
@@ -967,6 +1165,8 @@ _COMPLICATION_CONCEPT = _any(
 )
 # A history of cancer with new back pain is the red flag itself: the past does not set it aside.
 _PAST_IS_THE_FLAG = {"cancer", "cancer_signs"}
+# A confused person's talk is full of the past (« the dog died in 2019 »): it places nothing.
+_PAST_SAYS_NOTHING = _PAST_IS_THE_FLAG | {"confusion", "confusion_after_care"}
 
 
 def _placed_away(folded: str) -> bool:
@@ -974,9 +1174,13 @@ def _placed_away(folded: str) -> bool:
 
 
 def _placed_elsewhere(folded: str) -> bool:
-    """Someone else's, past, negated or supposed: not a fear of one's own risk."""
+    """Someone else's, past, long-standing, negated or supposed: not a fear of one's own risk."""
     return bool(
-        _SOMEONE_ELSE.search(folded) or _PAST.search(folded) or _NEGATED.search(folded) or _HYPOTHETICAL.search(folded)
+        _SOMEONE_ELSE.search(folded)
+        or _PAST.search(folded)
+        or _CHRONIC.search(folded)
+        or _NEGATED.search(folded)
+        or _HYPOTHETICAL.search(folded)
     )
 
 
@@ -1009,13 +1213,10 @@ def is_mention(text: str, red_flag: str) -> bool:
     folded = fold(text)
     if _happening_now(folded):
         return False
-    past = red_flag not in _PAST_IS_THE_FLAG and (_PAST.search(folded) or _CHRONIC.search(folded))
+    past = red_flag not in _PAST_SAYS_NOTHING and (_PAST.search(folded) or _CHRONIC.search(folded))
+    someone_else = _SOMEONE_ELSE.search(_SPEAKER.sub(" ", folded)) and not _BESIDE.search(folded)
     return bool(
-        _SOMEONE_ELSE.search(folded)
-        or past
-        or _FEARED.search(folded)
-        or _NEGATED.search(folded)
-        or _HYPOTHETICAL.search(folded)
+        someone_else or past or _FEARED.search(folded) or _NEGATED.search(folded) or _HYPOTHETICAL.search(folded)
     )
 
 

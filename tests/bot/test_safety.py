@@ -551,3 +551,113 @@ def test_a_complication_asked_about_or_long_past_gets_the_note_not_the_emergency
 )
 def test_medication_named_by_brand_generic_ending_or_unnamed_pills_is_medical_advice(text):
     assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
+
+
+@pytest.mark.parametrize(
+    ("text", "red_flag"),
+    [
+        ("ma femme a la bouche croche depuis dix minutes, elle a de la misère à parler", "stroke"),
+        ("her mouth seems to droop on one side and she's speaking in a muddled way", "stroke"),
+        ("j'ai pris l'antibiotique il y a une heure, mes lèvres sont enflées", "allergic_reaction"),
+        ("first antibiotic pill an hour ago and now my throat is getting tight", "throat_closing"),
+        ("opéré du cou hier, le cou a enflé d'un coup et j'ai de la misère à avaler", "neck_swelling_after_care"),
+        ("neck surgery yesterday, my neck has swollen a lot and swallowing is harder", "neck_swelling_after_care"),
+        ("depuis deux jours mes selles sont noires et je me sens faible", "bleeding"),
+        ("my stools have turned black since I started the new pills", "bleeding"),
+        ("il est dur à réveiller ce soir depuis qu'il prend les pilules de la clinique", "hard_to_wake"),
+        ("she is hard to wake and her breathing is slow and shallow", "hard_to_wake"),
+        ("mon saturomètre indique 88 % depuis ce matin", "low_oxygen"),
+        ("my oxygen sats at 86% on the finger thing", "low_oxygen"),
+        ("je sens une oppression dans la poitrine qui monte vers la mâchoire", "chest_pain"),
+        ("a pressing discomfort in the centre of my chest, going into my left arm", "chest_pain"),
+        ("douleur qui déchire dans le dos, ma blonde dit que je suis gris et moite", "tearing_pain_clammy"),
+        ("a tearing pain through to my back, and I'm grey and clammy", "tearing_pain_clammy"),
+        ("j'ai pas envie de pisser de la journée et mon ventre est dur comme un ballon", "urinary_retention_belly"),
+        ("I can't pee and my belly is hard like a drum", "bladder_bowel"),
+        ("mes pantoufles tombent de mon pied droit pis j'accroche le tapis depuis lundi", "leg_weakness"),
+        ("my slipper keeps falling off my foot and I catch my toe on the rug", "leg_weakness"),
+        ("son pied voulait pas aller sur le frein, il dit que c'est son dos", "leg_weakness"),
+        ("he couldn't feel whether his foot was on the gas or the brake pedal", "leg_weakness"),
+    ],
+)
+def test_more_emergencies_beyond_the_spine_and_in_what_people_notice_are_found(text, red_flag):
+    assert assess(text) == SafetyFinding("emergency", red_flag)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ma blonde dit que chus chaud pis la plaie coule jaune",
+        "My wife says I'm burning up, and the wound is leaking yellow stuff",
+        "J'écris pour mon mari, à côté de moi: sa plaie coule depuis l'opération",
+        "Writing for my husband, he's lying here next to me: the incision is draining",
+        "Il est tout mêlé, il me demande où est le chien qui est mort en 2019, opéré vendredi",
+        "He's acting strange since his back operation, asking where the dog is (it died in 2019)",
+        "ça m'est jamais arrivé de ma vie: j'ai mouillé mon pantalon sans m'en rendre compte",
+        "that's never happened to me in 78 years: an accident in my underwear, never felt it coming",
+    ],
+)
+def test_a_relative_who_speaks_or_sits_beside_and_a_first_time_are_not_reasons_for_calm(text):
+    assert assess(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Une dame dans un groupe Facebook a des fuites urinaires depuis sa fusion; vous avez des chiffres?",
+        "I listened to a podcast where a woman developed cauda equina after a discectomy; are rates published?",
+        "Mettons que je fais une phlébite dans l'avion, c'est couvert par qui?",
+        "What if the wound gets infected after we're back home, who do we call?",
+        "Hypoesthésie du gros orteil stable depuis 3 ans, est-ce assez documenté?",
+        "My foot has been a bit floppy ever since 1998, hasn't changed; do you need a new MRI?",
+    ],
+)
+def test_signs_second_hand_supposed_or_stable_for_years_are_mentions(text):
+    assert assess(text).intent == "red_flag_mention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is it hard on the calves to walk after the surgery?",
+        "I'm a bit muddled about the process, where do I start?",
+        "J'ai la gorge serrée juste à penser à l'opération, c'est normal d'être stressée?",
+        "After surgery 3 days ago, it's strange, the invoice was never sent.",
+        "Je suis mêlée dans les papiers, opérée il y a 3 jours, qui m'aide?",
+        "Can my wife come with me? My brother had bladder trouble after his surgery.",
+        "I just had a question about prices; my brother lost bladder control after his surgery years ago.",
+        "Mes pantoufles, je les apporte à l'hôpital?",
+        "Will I bleed a lot during the surgery?",
+        "Est-ce que je vais saigner beaucoup pendant l'opération?",
+        "les prescriptions de la pharmacie française pour mes médicaments après l'op, ça compte pour la cnesst?",
+    ],
+)
+def test_ordinary_words_of_the_new_emergencies_do_not_raise_the_alarm(text):
+    finding = assess(text)
+    assert finding is None or finding.intent not in {"emergency", "medical_advice"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon pied gauche tombe, je peux plus lever les orteils; c'est ma hernie qui empire je suppose",
+        "my foot drags and I can't lift my toes anymore; my disc getting worse, I suppose",
+    ],
+)
+def test_a_guess_at_the_cause_is_not_a_supposed_sign(text):
+    assert assess(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Denis boit 6-8 bières par jour, est-ce qu'il doit arrêter d'un coup avant de partir?",
+        "mes pilules pour la dépression, jdois tu les arrêter avant l'anesthésie?",
+        "mes pilules pour la pression pis ma metformine je les prends tu le matin de l'opération",
+        "Can I keep taking Robaxacet until the surgery?",
+        "Rob is on sertraline and may get tramadol after; do they mix?",
+        "Is it OK to bring a 3-week supply of hydromorphone back through CBSA?",
+    ],
+)
+def test_drink_and_pills_of_one_s_own_in_quebec_questions_are_medical_advice(text):
+    assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
