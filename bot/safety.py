@@ -1249,20 +1249,32 @@ def asks_personal_advice(text: str) -> bool:
     return bool(_ASKS.search(folded) and taken and _CARE_QUESTION.search(folded))
 
 
-def assess(text: str) -> SafetyFinding | None:
+def placed_away_from_now(text: str) -> bool:
+    """Whether ``text`` places what it tells away from the person now (someone else's, past,
+    long-standing, feared, negated or supposed), with no cue of now."""
+    folded = fold(text)
+    return not _happening_now(folded) and _placed_away(folded)
+
+
+def assess(text: str, suspected: bool = False) -> SafetyFinding | None:
     """Return the safety intent ``text`` must get, red flags first, or ``None``.
 
     Args:
         text: The user message.
+        suspected: Whether the emergency classifier (:mod:`bot.nlu.emergency_classifier`)
+            suspects an emergency: with no red flag found, it is one unless the message
+            places what it tells away from the person now.
 
     Returns:
-        ``SafetyFinding("emergency", <red flag>)``, ``SafetyFinding("medical_advice",
+        ``SafetyFinding("emergency", <red flag>)`` (``"suspected"`` for the classifier's), ``SafetyFinding("medical_advice",
         "personal_advice")``, ``SafetyFinding("red_flag_mention", <red flag>)`` for a red flag
         that is not the person's now (the medication question wins over it), or ``None``.
     """
     red_flag = find_red_flag(text)
     if red_flag and not is_mention(text, red_flag):
         return SafetyFinding("emergency", red_flag)
+    if suspected and not red_flag and not placed_away_from_now(text):
+        return SafetyFinding("emergency", "suspected")
     if asks_personal_advice(text):
         return SafetyFinding("medical_advice", "personal_advice")
     if red_flag:

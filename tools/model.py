@@ -29,6 +29,9 @@ PREFIX = "sos-"
 _CODE_GLOBS = (
     "requirements.lock",
     "bot/nlu/accent_folder.py",
+    "bot/nlu/emergency_classifier.py",
+    # Read by the emergency classifier itself, not by Rasa: a change must not reuse its cache.
+    "data/safety/*.yml",
     "bot/nlu/faq_selector.py",
     "bot/nlu/sentence_diet.py",
     "bot/nlu/spacy_nlp.py",

@@ -8,6 +8,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.base import UntrainedComponent
+from bot.nlu.emergency_classifier import SUSPECTED
 from bot.safety import SafetyFinding, assess
 
 EMERGENCY = "emergency"
@@ -24,7 +25,9 @@ class SafetyOverride(UntrainedComponent, IntentClassifier):
 
     It runs last, after the fallback classifier:
 
-    - a red flag happening to the person now gives ``emergency``;
+    - a red flag happening to the person now gives ``emergency``, and so does an emergency the
+      classifier suspects (``EmergencyClassifier``, which must run before) in a message that
+      does not place it away from the person now;
     - a medication, dose or personal-advice question gives ``medical_advice`` (unless the
       model already says ``emergency``);
     - a red flag only mentioned (someone else's, past, feared, negated) gives
@@ -39,7 +42,7 @@ class SafetyOverride(UntrainedComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         """Overrides the intent of messages that carry a red flag or ask about medication."""
         for message in messages:
-            finding = assess(message.get(TEXT) or "")
+            finding = assess(message.get(TEXT) or "", suspected=bool(message.get(SUSPECTED)))
             predicted = (message.get(INTENT) or {}).get("name")
             if finding is not None and self._overrides(finding, predicted):
                 self._override(message, finding, predicted)
