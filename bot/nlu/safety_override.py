@@ -14,6 +14,8 @@ from bot.safety import SafetyFinding, assess
 EMERGENCY = "emergency"
 MEDICAL_ADVICE = "medical_advice"
 MENTION = "red_flag_mention"
+# The reason of an emergency only the classifier suspects (no red flag found by the patterns).
+SUSPECTED_REASON = "suspected"
 # A red flag mentioned beside these requests leaves them be: the questionnaire asks about
 # red flags itself, and a coordinator hears the whole story.
 _REQUESTS = {"eligibility", "request_human"}
@@ -27,7 +29,8 @@ class SafetyOverride(UntrainedComponent, IntentClassifier):
 
     - a red flag happening to the person now gives ``emergency``, and so does an emergency the
       classifier suspects (``EmergencyClassifier``, which must run before) in a message that
-      does not place it away from the person now;
+      does not place it away from the person now, unless the model heard a request to be
+      evaluated or to talk to someone;
     - a medication, dose or personal-advice question gives ``medical_advice`` (unless the
       model already says ``emergency``);
     - a red flag only mentioned (someone else's, past, feared, negated) gives
@@ -50,6 +53,10 @@ class SafetyOverride(UntrainedComponent, IntentClassifier):
 
     @staticmethod
     def _overrides(finding: SafetyFinding, predicted: str | None) -> bool:
+        if finding.reason == SUSPECTED_REASON:
+            # A suspicion is weaker than a red flag found: a request to be evaluated or to talk
+            # to someone stands (the questionnaire asks about red flags, a coordinator reads all).
+            return predicted not in {EMERGENCY, *_REQUESTS}
         if finding.intent == EMERGENCY:
             return predicted != EMERGENCY
         if finding.intent == MEDICAL_ADVICE:

@@ -176,3 +176,18 @@ def test_the_override_turns_the_classifier_s_suspicion_into_the_emergency(text, 
     message = Message(data={"text": text, "intent": {"name": "faq", "confidence": 0.8}, SUSPECTED: suspected})
     (processed,) = override.process([message])
     assert processed.get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        ("ma mère reconnaît plus la maison depuis le souper, je veux une évaluation", "eligibility", "eligibility"),
+        ("my mother doesn't recognise the house since supper, can someone call me", "request_human", "request_human"),
+        ("mes jambes ont lâché depuis ce matin, je veux une évaluation", "eligibility", "emergency"),
+        ("my legs gave out this morning, can someone call me", "request_human", "emergency"),
+    ],
+)
+def test_a_request_stands_against_a_suspicion_but_not_against_a_red_flag_found(text, predicted, expected):
+    message = Message(data={"text": text, "intent": {"name": predicted, "confidence": 0.9}, SUSPECTED: True})
+    (processed,) = SafetyOverride({}).process([message])
+    assert processed.get("intent")["name"] == expected
