@@ -90,6 +90,13 @@ async def say(
     return True
 
 
+def _understood_as_emergency(tracker: DialogueStateTracker, text: str | None) -> bool:
+    """Whether the pipeline read the person's message as an emergency (the emergency
+    classifier's suspicion included), as Rasa logged it while the conversation is claimed."""
+    latest = tracker.latest_message
+    return bool(latest and latest.text == text and (latest.intent or {}).get("name") == "emergency")
+
+
 def is_emergency(text: str | None) -> bool:
     """Whether ``text`` describes an acute red flag happening to the person now."""
     finding = assess(text or "")
@@ -119,8 +126,8 @@ async def handle_message(processor: MessageProcessor, message: UserMessage, hand
         await _take_back(processor, tracker, message.output_channel, chosen, now)
         return await _handle_from(tracker, processor, message, handle)
     result = await _handle_from(tracker, processor, message, handle)
-    if is_emergency(message.text):
-        tracker = await processor.get_tracker(message.sender_id)
+    tracker = await processor.get_tracker(message.sender_id)
+    if is_emergency(message.text) or _understood_as_emergency(tracker, message.text):
         await say(processor, tracker, message.output_channel, EMERGENCY_RESPONSE, {ALERT_KEY: EMERGENCY_ALERT})
         await processor.save_tracker(tracker)
         logger.warning("acute red flag in a conversation a coordinator holds: the emergency answer was sent")

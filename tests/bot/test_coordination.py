@@ -202,3 +202,49 @@ async def test_concurrent_messages_never_get_each_other_s_tracker() -> None:
     assert sorted(sender for sender, _ in processor.seen) == ["a", "b", "c"]
     assert processor.reads == 6
     assert coordination._FETCHED.get() is None  # nothing left behind for the next message
+
+
+class UnderstandingProcessor(Processor):
+    """Rasa's handling as the real one does it while the conversation is claimed: the message is
+    read by the pipeline and logged, and nothing is answered."""
+
+    def __init__(self, tracker: DialogueStateTracker, intent: str) -> None:
+        super().__init__(tracker)
+        self.intent = intent
+
+    async def handle(self, processor: Processor, message: UserMessage) -> None:
+        await super().handle(processor, message)
+        self.stored.update(UserUttered(message.text, {"name": self.intent, "confidence": 1.0}))
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "ma mère reconnaît plus la maison depuis le souper"),
+        ("en", "my mother doesn't recognise the house since supper"),
+    ],
+)
+async def test_an_emergency_only_the_classifier_suspects_also_gets_the_911_answer(monkeypatch, language, text) -> None:
+    fix_time(monkeypatch, MONDAY_10H_EASTERN)
+    claimed = claimed_at(MONDAY_10H_EASTERN, language, idle_minutes=1)
+    processor = UnderstandingProcessor(claimed.stored, "emergency")
+
+    said = await send(processor, text)
+
+    assert [response_name(said_text) for said_text in said] == [("utter_emergency", language)]
+    assert current_claim(processor.stored.events) is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "ma mère reconnaît plus la maison depuis le souper"),
+        ("en", "my mother doesn't recognise the house since supper"),
+    ],
+)
+async def test_the_same_message_read_as_a_question_is_left_to_the_coordinator(monkeypatch, language, text) -> None:
+    fix_time(monkeypatch, MONDAY_10H_EASTERN)
+    claimed = claimed_at(MONDAY_10H_EASTERN, language, idle_minutes=1)
+    processor = UnderstandingProcessor(claimed.stored, "faq")
+
+    assert await send(processor, text) == []
