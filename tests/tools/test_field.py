@@ -10,6 +10,7 @@ from tools import field
 from tools.content import response_text
 
 SAFETY_KINDS = {"medication", "red_flag_acute", "red_flag_mention"}
+OPENING_KINDS = {"opening_eligibility", "opening_handoff"}
 
 
 def test_every_set_is_there_with_every_kind_in_both_languages():
@@ -20,8 +21,10 @@ def test_every_set_is_there_with_every_kind_in_both_languages():
         every_kind = {"long", "followup", "short", "unanswerable"} | SAFETY_KINDS
         if half.startswith("safety"):  # the safety sets hold the safety kinds only
             every_kind = SAFETY_KINDS
+        elif half.endswith("7"):  # the seventh round holds the conversation kinds only
+            every_kind = {"long", "followup", "short", "unanswerable", "code_switched"} | OPENING_KINDS
         elif half != "dev2":  # the second development set holds the weakest kinds only
-            every_kind |= {"code_switched", "opening_eligibility", "opening_handoff"}
+            every_kind |= {"code_switched"} | OPENING_KINDS
         assert {kind for _, kind in kinds} >= every_kind
         assert {language for language, _ in kinds} == {"fr", "en"}
         assert all(field.expected_replies(case) for case in cases)

@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.emergency_classifier import PROBABILITY, PROJECT, SUSPECTED, EmergencyClassifier, load_messages
 from bot.nlu.safety_override import SafetyOverride
 from bot.safety import SafetyFinding, assess
+from tools.field import SCORED_ONLY
 
 ACUTE = [
     "depuis ce matin je sens plus rien quand je m'essuie, c'est gelé en bas",
@@ -83,7 +84,7 @@ def load_messages_of(language: str) -> tuple[list[str], list[str]]:
 def test_the_field_test_s_scored_halves_are_never_learnt():
     acute, not_acute = load_messages(PROJECT / "data" / "safety")
     learnt = set(acute) | set(not_acute)
-    for half in ("test", "test3", "safety4_test", "safety6_test"):
+    for half in sorted(SCORED_ONLY):
         cases = yaml.safe_load((PROJECT / "tests" / "field" / f"{half}.yml").read_text(encoding="utf-8"))
         # Ids only in a failure: the scored halves' messages are never printed.
         seen = [
