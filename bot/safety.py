@@ -911,6 +911,10 @@ _PAST = _any(
     r"\b(?:reglee?s?|partie?s?|passee?s?) (?:avant|depuis|tout seul|toute seule|d'elle-meme|d'elle meme)\b",
     r"\b(?:as a|when i was a) (?:kid|child|teen|teenager)\b|\bwhen i was (?:young|little)\b"
     r"|\bquand j'etais (?:petit|petite|jeune|enfant|ado)\b",
+    # Where a long-standing problem comes from: « mon dos ça vient d'un accident de char »,
+    # "my back problems stem from a car accident".
+    r"\b(?:ca|tout ca|mon \w+|ma \w+|mes \w+) (?:me )?vien\w* d'(?:un|une|mon|ma)\b|\bcausee?s? par (?:un|une|mon|ma)\b",
+    r"\b(?:comes?|came|stems?|stemmed|dates? back) from (?:a|an|my|the)\b|\bcaused by (?:a|an|my|the)\b",
 )
 # Signs had for a long time: not new, so not an emergency by themselves.
 _CHRONIC = _any(

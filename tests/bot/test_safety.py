@@ -661,3 +661,27 @@ def test_a_guess_at_the_cause_is_not_a_supposed_sign(text):
 )
 def test_drink_and_pills_of_one_s_own_in_quebec_questions_are_medical_advice(text):
     assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon dos ca vient d'un accident de char, est-ce que la saaq rembourse une operation en france?",
+        "Mon mal de dos a été causé par une chute dans l'escalier au travail; la CNESST paie-t-elle le billet d'avion?",
+        "my back problems stem from a car accident, does the saaq pay for surgery in france?",
+        "My back trouble came from a fall down the stairs at work; is a second opinion expensive?",
+    ],
+)
+def test_where_a_long_standing_problem_comes_from_is_not_an_emergency(text):
+    assert assess(text).intent == "red_flag_mention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je viens de tomber dans l'escalier, ça vient d'un accident de char pis je sens plus mes jambes",
+        "I just fell down the stairs, my back came from a car accident and now I can't feel my legs",
+    ],
+)
+def test_a_cause_told_beside_a_new_fall_does_not_calm_it(text):
+    assert assess(text).intent == "emergency"
