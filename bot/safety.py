@@ -545,8 +545,11 @@ _MEDICAL_ADVICE = _any(
     r"|increas\w*|wean\w*|chang\w*|continu\w*|keep\w*|garder|skip\w*|prendre|take|taking|start\w*"
     r"|commencer|bring\w*|apporter|amener|trainer|use|using|utiliser|mix\w*|melanger|jprends?|jarrete)\b"
     r"(?:\s+[\w']+){0,4}?\s+" + _MEDICATION,
-    r"\b(?:je prends|i take|i'm taking|im taking|i am taking|i'm on|im on|i am on|je suis sous|je suis sur)\b.{0,80}"
-    r"(?:\?|est-ce|can i|should i|do i|dois|peux|devrais|ok\b|correct|safe|gotta|have to)",
+    r"\b(?:je prends|i take|i'm taking|im taking|i am taking|i'm on|im on|i am on|je suis sous|je suis sur)\b"
+    # … not a questionnaire, an appointment or a flight (« could I take the eligibility questionnaire? »).
+    r"(?! (?:the |a |an |your |this |my |un |une |le |la |ton |votre |mon |ma )?(?:\w+ )?(?:questionnaire|quiz|test"
+    r"|survey|assessment|evaluation|appointment|rendez-vous|rdv|call|appel|flight|plane|vol|avion|trip|voyage)\b)"
+    r".{0,80}(?:\?|est-ce|can i|should i|do i|dois|peux|devrais|ok\b|correct|safe|gotta|have to)",
     r"\b" + _MEDICATION + r"\b.{0,90}\b(?:avion|vol|flight|plane|fly|flying|douane|customs|border)",
     r"\b" + _MEDICATION + r"\b.{0,60}\b(?:arret\w*|cesse\w*|stop\w*|continu\w*|reprend\w*|quit\w*|skip\w*"
     r"|pause\w*|hold off)\b",

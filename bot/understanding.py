@@ -90,6 +90,26 @@ _ASKS_FOR_APPOINTMENT = re.compile(
     r"|une? conseill\w*|une? agente?|un membre)\b"
     r"|\b(?:(?:can|could|may) i|i(?:'d| would) like to|i want to) (?:talk|speak) (?:to|with)"
     r" (?:someone|somebody|a person|a human|a nurse|a coordinator|an agent|a real person|a member)\b"
+    # … or for someone of the service to reach the person (« est-ce qu'un conseiller pourrait
+    # communiquer avec moi? », "can someone call my mom"), a call back or a meeting, a human.
+    r"|\b(?:quelqu'un|qqn|un conseiller|une conseillere|une? coordonnat\w*|un membre|une personne|someone|somebody"
+    r"|a coordinator|an advisor|a nurse|a person|a human|one of (?:your|ur) (?:coordinators|people|staff|team))\b"
+    r"(?: (?:de|du|des|of|from|at|chez|in|on) (?:[\w']+ ){0,2}?[\w']+)?"
+    r" (?:(?:peut|peux|pourrait|pourriez|pourrais|could|can|would|will)(?: [\w']+){0,2}?"
+    r" (?:communiquer|contacter|appeler|rappeler|joindre|ecrire|telephoner|call|contact|reach|email|e-mail|phone"
+    r"|get back|write|ring)|(?:me|m') ?(?:appeler|rappeler|contacter|joindre|ecrire|telephoner))\b"
+    r"|\b(?:can|could|would|will|peut|pourrait)(?:-il| il)? (?:someone|somebody|quelqu'un|qqn|one of (?:your|ur) \w+"
+    r"|a coordinator|a nurse|un conseiller|une conseillere|une? coordonnat\w*)"
+    r"(?: (?:de|du|of|from|at|chez|in|on) (?:[\w']+ ){0,2}?[\w']+)? (?:please )?(?:call|contact|reach"
+    r"|email|e-mail|phone|ring|get back to|write|appeler|rappeler|contacter|joindre|m'appeler|me rappeler|me contacter"
+    r"|me joindre|m'ecrire)\b"
+    r"|\b(?:d'?|j')?(?:avoir|obtenir|get|have|request|demander|booker|book|schedule|set up) (?:un |une |a |an )?"
+    r"(?:rappel|call ?back|callback|meeting|rencontre|appel|zoom|teams|visio\w*|phone call|video call)\b"
+    r"|\b(?:human|humain|une? vraie? personne|a real person|a live person) (?:please|pls|plz|svp|s'il vous plait)\b"
+    r"|\b(?:plutot qu'(?:avec|a) (?:un|une|le|la) (?:assistant|robot|bot|machine|agent virtuel)"
+    r"|(?:not|pas) (?:\w+ ){0,3}(?:chatting|talking|chatter|parler|jaser) (?:with|to|avec|a) (?:a|an|un|une) (?:bot|robot|machine))"
+    r"|\b(?:transmettre|pass|forward) (?:ma demande|my request|my file|mon dossier) (?:a|to) (?:un|une|a|an|your)"
+    r" (?:coordonnat\w*|conseill\w*|coordinator|advisor|person|personne)"
 )
 # Asking whether one is a candidate is asking to be evaluated, whatever surgery it names ("Am I
 # a candidate for outpatient spine surgery?"); not whether one is eligible for a subsidy.
@@ -102,11 +122,32 @@ _ASKS_TO_BE_EVALUATED = re.compile(
     r"|\b(?:(?:je|j') ?(?:peux|pourrais|voudrais|veux|aimerais|souhaite\w*)|jveux|jvoudrais|jaimerais|pourrais-je"
     r"|puis-je) (?:etre|me faire) (?:evalue\w*|examine\w*)\b"
     r"|\b(?:(?:can|could|may) i|i(?:'d| would) like to|i want to) (?:be|get) (?:evaluated|assessed|screened)\b"
+    # … to know whether one qualifies, however spelt (« savoir si vous me prendriez », "wondering if
+    # im a canidate", « comment savoir si elle se qualifie »), or whether one fits the criteria.
+    r"|\b(?:savoir|voir|verifier|know|see|find out|check|wondering|wonder|tell me|dire)"
+    r" (?:si|if|whether) (?:[\w']+ ){0,4}?(?:(?:candidat|canidat|canditat|candiat)(?!ure)\w*|candidate|qualif\w*"
+    r"|admissible|el+[ei]g[aei]b\w*|vous (?:me |le |la |les )?prendri\w*|vous (?:me |m')?accepter\w*"
+    r"|(?:you|you'd|you would|your team) (?:\w+ )?(?:take|accept) (?:me|him|her|my (?:case|file)))\b"
+    r"|\b(?:rentre|fit|fits|meet|meets|correspond\w*) (?:\w+ )?(?:dans |in |to |with |a )?(?:vos|your|les|the) (?:criteres|criteria)\b"
+    # … to start the process (« partir le processus avec vous autres », "get the ball rolling"),
+    r"|\b(?:je|j'|jveux|i|we|on|nous|me)\b.{0,40}\b(?:partir|commencer|debuter|entamer|demarrer|lancer|embarquer|start"
+    r"|begin|initiate|kick off)(?: [\w']+){0,2}? (?:le |la |l'|votre |une? |the |your |an? |my |mon |ma )?"
+    r"(?:processus|process|demarches?|evaluation|evaluation preliminaire|application|dossier chez vous)\b"
+    r"|\bget the ball rolling\b"
+    # … the questionnaire, an assessment booked, or how to get assessed ("how do i get asessed").
+    r"|\b(?:take|do|fill (?:out|in)|start|faire|remplir|commencer|passer) (?:the |your |le |votre |ce |this )?"
+    r"(?:eligibility |d'admissibilite |d'eligibilite )?questionnaire\b"
+    r"|\b(?:book|schedule|reserver|booker) (?:me |moi )?(?:an? |une? )?(?:evaluation|assessment|evaluations?)\b"
+    r"|\b(?:what do i (?:need to |have to )?do|how (?:do|can|would) i|comment (?:je|on) (?:fais|fait|peux|peut))"
+    r" (?:to |pour )?(?:get|be|me faire|etre|se faire) (?:looked at|as+es+ed|evaluated|screened|seen|evalue\w*)\b"
+    r"|\b(?:pre-?screen|evaluation preliminaire)\b"
+    r"|\bget (?:my |the |his |her )?(?:surgery|operation|it) done (?:through|with|by) (?:you|your|u)\b"
 )
 # … unless it asks when or how soon (« en combien de temps je peux avoir un rendez-vous? »).
 _ASKS_WHEN = re.compile(
-    r"\b(?:combien de temps|delais?|quand (?:est-ce|je|puis|pourrais|vais|peut)|how (?:fast|long|soon|quickly)"
-    r"|when (?:can|could|will|would|do|does|is)|wait\w*|attente)\b"
+    r"\b(?:combien de temps|(?<!meilleurs )delais?|quand (?:est-ce|je|puis|pourrais|vais|peut)"
+    r"|how (?:fast|long|soon|quickly)|when (?:can|could|will|would|do|does|is)|what(?:'s| is) the wait"
+    r"|wait(?:ing)? (?:time|for an?)|(?:l'|quelle )attente (?:est|pour|avant))\b"
 )
 # Asking whether someone is there to call (« y a-tu quelqu'un à appeler la nuit? », "is there
 # someone I can call?") asks how the care is organised, not to be called.
@@ -146,6 +187,31 @@ FOLLOW_UP_REACH = 3
 FOLLOW_UP_THREADS = 2
 # How much an older thread's fit counts against the last question's.
 OLDER_THREAD_WEIGHT = 0.5
+# What a question is about (a body, a procedure, a service, a place: « la CNESST », "a second
+# opinion", « la fusion », "the clinics"), not the facet it asks (the surgeon's fees, the
+# price, the wait), which a follow-up that asks more carries over: read with its subject only, « ok
+# and the plane tickets? » after « does the CNESST pay the surgeon? » asks what the CNESST pays
+# for the trip, where read with the whole question it leans to the surgeon's fees.
+_SUBJECT = re.compile(
+    r"\b(?:cnesst|csst|saaq|second (?:avis|opinion)|deuxieme (?:avis|opinion)|2e avis|avis (?:d'expert|international)"
+    r"|fusion|arthrodese|microdiscectom\w*|discectom\w*|hernies? discales?|hernie|herniated discs?|hernia"
+    r"|decompression(?: neurovertebrale)?|tagmed|tops|implants?(?: dynamiques?)?|dynamic implants?"
+    r"|protheses? discales?|disc replacement|(?:chirurgie )?ambulatoire|outpatient(?: surgery)?|day surgery"
+    r"|syndrome (?:du dos (?:opere|rate)|d'echec)|failed back(?: surgery)?(?: syndrome)?|fbss|dos rate"
+    r"|chirurgies? multiples|multiple surger\w*|two surgeries|deux (?:operations|chirurgies)"
+    r"|cliniques?(?: partenaires?)?|(?:partner )?clinics?|dossier medical|medical (?:file|records?)"
+    r"|scoliose|scoliosis|stenose|stenosis|desforges|bordeaux|toulouse|paris|le mans"
+    r"|traitements? conservateurs?|conservative (?:care|treatments?)|forfait|package)\b"
+)
+
+
+def subject_of(question: str) -> str:
+    """The words of ``question`` that say what it is about (:data:`_SUBJECT`), folded, or ``""``."""
+    found: list[str] = []
+    for match in _SUBJECT.finditer(fold(question)):
+        if match.group() not in found:
+            found.append(match.group())
+    return " ".join(found)
 
 
 def intent_of(parse_data: dict[str, Any]) -> str | None:
@@ -267,20 +333,29 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
 
 
 async def _best_thread(
-    earlier: list[str], asked: str, alone: dict[str, Any], elliptic: bool, parse: Parse
+    earlier: list[str],
+    asked: str,
+    alone: dict[str, Any],
+    elliptic: bool,
+    parse: Parse,
 ) -> tuple[dict[str, Any], str] | None:
     """The reading of ``asked`` with one of the ``earlier`` questions (the last first) that
     fits best, and its text; ``None`` when no thread gives a better reading than ``alone``."""
     best: tuple[float, dict[str, Any], str] | None = None
     for index, question in enumerate(earlier):
-        combined_text = f"{question} {asked}"
-        combined = _answered_before(await parse(combined_text), question)
-        if not _better_with_context(alone, combined, elliptic):
-            continue
-        reading = _answer_fitting_both(combined, alone)
-        fit = _fit(reading, alone) * (OLDER_THREAD_WEIGHT**index)
-        if best is None or fit > best[0]:
-            best = (fit, reading, combined_text)
+        subject = subject_of(question)
+        # The thread is the whole question, or only what it is about (when that is less).
+        texts = [f"{question} {asked}"]
+        if subject and subject != fold(question):
+            texts.append(f"{subject} {asked}")
+        for combined_text in texts:
+            combined = _answered_before(await parse(combined_text), question)
+            if not _better_with_context(alone, combined, elliptic):
+                continue
+            reading = _answer_fitting_both(combined, alone)
+            fit = _fit(reading, alone) * (OLDER_THREAD_WEIGHT**index)
+            if best is None or fit > best[0]:
+                best = (fit, reading, combined_text)
     return None if best is None else (best[1], best[2])
 
 

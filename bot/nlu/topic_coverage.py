@@ -57,6 +57,7 @@ from bot.text import fold, word_spans
 
 VOCABULARY_FILE = "vocabulary.json"
 ANSWER_VOCABULARIES_FILE = "answer_vocabularies.json"
+ANSWER_FACTS_FILE = "answer_facts.json"
 # A word as written, accents kept, for its lemmas.
 _WRITTEN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 TOPIC_ENTITY = "unknown_topic"
@@ -149,6 +150,108 @@ _PAYING = re.compile(
     r"\b(?:rembours\w*|pai\w*|paye\w*|paie\w*|couvr\w*|couvert\w*|prise? en charge|pay\w*|cover\w*|reimburs\w*"
     r"|fund\w*|claim\w*)\b"
 )
+# Where the person asks whether the service has a clinic or an office: the place named right
+# after (« une clinique à Lyon », "a partner clinic in Winnipeg", « un bureau à Drummondville »).
+_PLACE_ASKED = re.compile(
+    r"\b(?:cliniques?|clinics?|centres?|centers?|bureaux?|offices?|hopitaux|hopital|hospitals?|partenaires?|partners?"
+    r"|succursales?|branch(?:es)?|locations?|points? de service)\b(?: [\w'-]+){0,3}?"
+    r" (?:a|au|aux|in|at|near|pres de|proche de|around|close to|dans le coin de|du cote de) ([a-z][a-z'-]{2,})"
+)
+# Places that are not a city the person asks about (« une clinique en France », "in the area").
+_NOT_PLACES = frozenset(
+    fold(word)
+    for word in [
+        "france",
+        "canada",
+        "quebec",
+        "europe",
+        "ville",
+        "region",
+        "coin",
+        "area",
+        "town",
+        "city",
+        "province",
+        "pays",
+        "country",
+        "montreal",
+        "paris",
+        "bordeaux",
+        "toulouse",
+        "mans",
+        "etranger",
+        "abroad",
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "printemps",
+        "ete",
+        "automne",
+        "hiver",
+        "spring",
+        "summer",
+        "fall",
+        "autumn",
+        "winter",
+        "matin",
+        "soir",
+        "nuit",
+        "morning",
+        "evening",
+        "night",
+        "weekend",
+        "semaine",
+        "week",
+        "avance",
+        "advance",
+        "general",
+        "particulier",
+        "english",
+        "anglais",
+        "french",
+        "francais",
+        "person",
+        "personne",
+        "charge",
+        "total",
+        "moyenne",
+        "average",
+    ]
+)
+# Asking for a price (« combien coûte une séance? », "how much do they charge"), not whether a
+# payer covers it (« combien la CNESST rembourse? » is about coverage).
+_ASKS_A_PRICE = re.compile(
+    r"\b(?:combien (?:[\w']+ ){0,3}?(?:coute\w*|charge\w*|factur\w*|demande\w*)|c'?est combien|ca coute combien"
+    r"|quel (?:est le |serait le )?(?:prix|tarif|cout)|how much (?:[\w']+ ){0,6}?(?:cost|costs|charge|charges"
+    r"|would|will|is|are|for)|what(?:'s| is| does| do| would) (?:[\w']+ ){0,4}?(?:cost|charge|price|fee)\b)"
+)
+_ASKS_WHO_PAYS = re.compile(
+    r"\b(?:rembours\w*|couvr\w*|couvert\w*|prise? en charge|cover\w*|reimburs\w*|refund\w*|cnesst|insurance"
+    r"|assurance|paie|paye|pay)\b"
+)
+# An amount in an answer: euros, dollars or a share.
+_AMOUNT = re.compile(r"\d[\d\s.,]*\s?(?:€|\$|%|euros?|dollars?)|€\s?\d|\$\s?\d")
 # A question that points back to its story (« est-ce qu'il fait partie de votre réseau? », "do
 # they pay for France?"): a doctor or an acronym named in the story is what it asks about.
 _REFERS_BACK = re.compile(r"\b(?:il|elle|lui|eux|ils|pareil|la meme chose|he|she|him|her|they|them|it|that|the same)\b")
@@ -328,6 +431,8 @@ class TopicCoverage(GraphComponent):
         resource: Resource,
         vocabulary: Vocabulary | None = None,
         answer_vocabularies: dict[str, Vocabulary] | None = None,
+        answer_words: Vocabulary | None = None,
+        priced_answers: set[str] | None = None,
     ) -> None:
         """Creates the component, trained when ``vocabulary`` is given."""
         self.config = config
@@ -335,6 +440,9 @@ class TopicCoverage(GraphComponent):
         self._resource = resource
         self.vocabulary = vocabulary
         self.answer_vocabularies = answer_vocabularies or {}
+        # The words the answers themselves say (not the questions), and the answers that give an amount.
+        self.answer_words = answer_words or Vocabulary(set())
+        self.priced_answers = priced_answers or set()
 
     @classmethod
     def create(
@@ -360,7 +468,15 @@ class TopicCoverage(GraphComponent):
         ]
         self.vocabulary = Vocabulary.of_texts(texts)
         self.answer_vocabularies = self._answer_vocabularies(training_data)
+        answer_texts = {
+            name.removeprefix("utter_"): [variation.get("text") or "" for variation in variations]
+            for name, variations in training_data.responses.items()
+        }
+        self.answer_words = Vocabulary.of_texts([text for texts_ in answer_texts.values() for text in texts_])
+        self.priced_answers = {key for key, texts_ in answer_texts.items() if any(_AMOUNT.search(t) for t in texts_)}
         with self._model_storage.write_to(self._resource) as directory:
+            facts = {"words": sorted(self.answer_words.known), "priced": sorted(self.priced_answers)}
+            (directory / ANSWER_FACTS_FILE).write_text(json.dumps(facts), encoding="utf-8")
             (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(self.vocabulary.known)), encoding="utf-8")
             answers = {key: sorted(vocabulary.known) for key, vocabulary in self.answer_vocabularies.items()}
             (directory / ANSWER_VOCABULARIES_FILE).write_text(json.dumps(answers), encoding="utf-8")
@@ -394,8 +510,18 @@ class TopicCoverage(GraphComponent):
             known = set(json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8")))
             answers_file = directory / ANSWER_VOCABULARIES_FILE
             answers = json.loads(answers_file.read_text(encoding="utf-8")) if answers_file.exists() else {}
+            facts_file = directory / ANSWER_FACTS_FILE
+            facts = json.loads(facts_file.read_text(encoding="utf-8")) if facts_file.exists() else {}
         answer_vocabularies = {key: Vocabulary(set(words)) for key, words in answers.items()}
-        return cls(config, model_storage, resource, Vocabulary(known), answer_vocabularies)
+        return cls(
+            config,
+            model_storage,
+            resource,
+            Vocabulary(known),
+            answer_vocabularies,
+            Vocabulary(set(facts.get("words", []))),
+            set(facts.get("priced", [])),
+        )
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Marks the messages about an unknown topic."""
@@ -424,6 +550,10 @@ class TopicCoverage(GraphComponent):
                     self._mark(message, text, unknown[:TOPIC_WORDS])
             elif doctors:
                 self._mark(message, text, doctors[:TOPIC_WORDS], named=True)
+            elif places := self._places_no_answer_names(asked):
+                self._mark(message, text, places[:TOPIC_WORDS], named=True)
+            elif intent == self.config["retrieval_intent"] and self._asks_a_price_it_lacks(message, asked):
+                self._mark(message, text, [])
             elif unknown and not self._sure_answer(message, intent):
                 self._mark(message, text, unknown[:TOPIC_WORDS])
             elif intent == self.config["retrieval_intent"] and self._foreign_to_its_answer(message, text):
@@ -445,6 +575,38 @@ class TopicCoverage(GraphComponent):
             if word in bodies and written not in found:
                 found.append(written)
         return found
+
+    def _places_no_answer_names(self, asked: str) -> list[str]:
+        """The places ``asked`` asks whether the service has a clinic or an office in, that no
+        answer names (« une clinique à Lyon? », "a partner clinic in Winnipeg"): the answers name
+        the centres the documents name, so any other place is not in the documents. Only the
+        answers' own words count here: a training question may name Lyon without any answer
+        saying a word about it."""
+        if not self.answer_words.known:
+            return []
+        folded = fold(asked)
+        places: list[str] = []
+        for match in _PLACE_ASKED.finditer(folded):
+            place = match.group(1).strip("'-")
+            if place in _NOT_PLACES or place in stop_words() or place in _PEOPLE:
+                continue
+            if place in self.answer_words.known or lemmas(place) & self.answer_words.known:
+                continue
+            written = next((w for f, w in written_words(asked) if f == place), place)
+            if written not in places:
+                places.append(written)
+        return places
+
+    def _asks_a_price_it_lacks(self, message: Message, asked: str) -> bool:
+        """Whether ``asked`` asks what something costs and the answer chosen gives no amount
+        (« combien coûte une séance chez TAGMED? » chose the answer about decompression, which
+        has no price): the documents do not say. Who pays (« combien la CNESST rembourse? ») is
+        another question, which coverage answers."""
+        folded = fold(asked)
+        if not self.priced_answers or not _ASKS_A_PRICE.search(folded) or _ASKS_WHO_PAYS.search(folded):
+            return False
+        key = self._selection(message).get("intent_response_key")
+        return bool(key) and key not in self.priced_answers
 
     def _read_fallback(self, message: Message, text: str) -> None:
         """A fallback between a FAQ and « not in the documents »: the FAQ when its answer is

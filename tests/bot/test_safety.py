@@ -685,3 +685,16 @@ def test_where_a_long_standing_problem_comes_from_is_not_an_emergency(text):
 )
 def test_a_cause_told_beside_a_new_fall_does_not_calm_it(text):
     assert assess(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Est-ce que je prends le questionnaire d'admissibilité maintenant?",
+        "je prends un rendez-vous avec vous autres, c'est correct?",
+        "Could I take the eligibility questionnaire now?",
+        "I take the flight on the 12th, is that ok?",
+    ],
+)
+def test_taking_a_questionnaire_an_appointment_or_a_flight_is_not_medication(text):
+    assert assess(text) is None

@@ -8,7 +8,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.understanding import previous_question, understand
+from bot.understanding import previous_question, subject_of, understand
 
 
 def parsed(intent: str, confidence: float = 0.9, answer: str | None = None, language: str | None = None) -> dict:
@@ -139,7 +139,8 @@ async def test_a_follow_up_that_no_reading_resolves_stays_a_follow_up(first, fol
     pipeline = FakePipeline({follow_up: parsed("follow_up", 0.7)})
     result = await understand(follow_up, pipeline, conversation((first, parsed("faq", 0.9, "faq/cnesst_what_is"))))
     assert result["intent"]["name"] == "follow_up"
-    assert pipeline.read == [follow_up, f"{first} {follow_up}"]
+    # The whole question, then only what it is about, were tried as the thread.
+    assert pipeline.read == [follow_up, f"{first} {follow_up}", f"cnesst {follow_up}"]
 
 
 async def test_a_whole_new_question_is_not_mixed_with_the_previous_one():
@@ -641,3 +642,122 @@ async def test_asking_how_soon_one_is_evaluated_is_a_question(text):
     pipeline = FakePipeline({text: parsed("faq", 0.9, "faq/wait_times")})
     result = await understand(text, pipeline, conversation())
     assert result["intent"]["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jaimerais savoir si vous me prendriez, mon ortho veut pu m'opérer",
+        "Comment savoir si ma mère se qualifie chez vous?",
+        "Est-ce que je rentre dans vos critères? 58 ans, sténose",
+        "Je fais comment pour partir le processus avec vous autres?",
+        "Je souhaite entamer une évaluation préliminaire de mon dossier.",
+        "hi im wondering if im a canidate for surgery in france, been on the waiting list 16 months",
+        "how do i get asessed for the surgery over there",
+        "Could I take the eligibility questionnaire now?",
+        "book me an evaluation please, neck, 2 yrs of this",
+        "How do I get the ball rolling?",
+    ],
+)
+async def test_natural_ways_of_asking_to_be_evaluated_start_the_questionnaire(text):
+    pipeline = FakePipeline({text: parsed("faq", 0.9, "faq/wait_times")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "eligibility"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Est-ce qu'un conseiller pourrait communiquer avec moi en soirée?",
+        "c possible davoir un rappel demain matin",
+        "Je préférerais discuter avec un membre de votre personnel plutôt qu'avec un assistant virtuel.",
+        "Can someone from your team call my mom tomorrow?",
+        "Not interested in chatting with a bot. Human please.",
+        "could one of your coordinators email me this week",
+    ],
+)
+async def test_natural_ways_of_asking_for_a_person_start_the_hand_off(text):
+    pipeline = FakePipeline({text: parsed("faq", 0.9, "faq/coordinators_logistics")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "request_human"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je voudrais savoir si je peux prendre l'avion deux jours après l'opération",
+        "I'd like to find out if the CNESST accepts claims for surgery in France",
+        "Est-ce qu'il y a quelqu'un qu'on peut appeler la nuit une fois revenus?",
+        "Is there a nurse or someone we can reach once we're back home?",
+        "Je voudrais savoir si cela compromet ma candidature à la CNESST",
+        "What are the steps to start the process with the CNESST?",
+    ],
+)
+async def test_questions_near_the_requests_stay_questions(text):
+    pipeline = FakePipeline({text: parsed("faq", 0.9, "faq/coordinators_logistics")})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "faq"
+
+
+def answers_ranked(answers: dict[str, float]) -> dict:
+    """A FAQ reading whose selector ranks ``answers`` (the first is chosen)."""
+    data = parsed("faq", 0.9, next(iter(answers)))
+    data["response_selector"]["faq"]["response"]["confidence"] = next(iter(answers.values()))
+    data["response_selector"]["faq"]["ranking"] = [
+        {"intent_response_key": key, "confidence": confidence} for key, confidence in answers.items()
+    ]
+    return data
+
+
+SAME_ANSWER = {
+    "fr": ("Combien de temps pour récupérer d'une microdiscectomie?", "et pour une fusion?"),
+    "en": ("How long is the recovery from a microdiscectomy?", "and for a fusion?"),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_answer_just_given_stays_when_nothing_else_fits(language):
+    recovery, follow_up = SAME_ANSWER[language]
+    pipeline = FakePipeline(
+        {
+            follow_up: answers_ranked({"faq/recovery_time": 0.3, "faq/surgery_fusion": 0.2}),
+            f"{recovery} {follow_up}": answers_ranked({"faq/recovery_time": 0.9, "faq/surgery_fusion": 0.05}),
+        }
+    )
+    tracker = conversation((recovery, answers_ranked({"faq/recovery_time": 0.9})))
+    result = await understand(follow_up, pipeline, tracker)
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/recovery_time"
+
+
+CARRIED_SUBJECT = {
+    "fr": ("Est-ce que la CNESST paie le chirurgien si je me fais opérer en France?", "ok pis les billets d'avion?"),
+    "en": ("Does the CNESST pay the surgeon if I have the operation in France?", "ok and the plane tickets?"),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_a_follow_up_may_carry_over_only_what_the_question_was_about(language):
+    question, follow_up = CARRIED_SUBJECT[language]
+    pipeline = FakePipeline(
+        {
+            follow_up: answers_ranked({"faq/coordinators_logistics": 0.6, "faq/cnesst_travel_costs": 0.1}),
+            f"{question} {follow_up}": answers_ranked({"faq/cnesst_coverage": 0.6, "faq/cnesst_travel_costs": 0.05}),
+            f"cnesst {follow_up}": answers_ranked({"faq/cnesst_travel_costs": 0.7, "faq/cnesst_coverage": 0.2}),
+        }
+    )
+    tracker = conversation((question, answers_ranked({"faq/cnesst_coverage": 0.9})))
+    result = await understand(follow_up, pipeline, tracker)
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/cnesst_travel_costs"
+    assert result["understanding"] == {"reading": "follow_up", "read": f"cnesst {follow_up}"}
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Est-ce que la CNESST paie la fusion en France?", "cnesst fusion"),
+        ("can i get a second opinion from a french specialist", "second opinion"),
+        ("Bonjour, comment allez-vous?", ""),
+    ],
+)
+def test_the_subject_of_a_question_is_its_words_of_the_domain(question, subject):
+    assert subject_of(question) == subject

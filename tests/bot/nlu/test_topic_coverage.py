@@ -418,3 +418,100 @@ def test_a_question_about_an_insurer_the_documents_never_mention_is_not_in_them(
 def test_an_insurer_named_as_context_is_not_the_question(coverage, text):
     (processed,) = coverage.process([parsed(text, "faq", answer_confidence=0.9)])
     assert processed.get("intent")["name"] == "faq"
+
+
+ANSWERS_WITH_PLACES = {
+    **ANSWERS,
+    "utter_faq/partner_centres": [
+        {"text": "Des centres comme la Clinique de l'Anjou à Angers accueillent les patients."},
+        {"text": "Centres such as the Clinique de l'Anjou in Angers welcome patients."},
+    ],
+    "utter_faq/decompression": [
+        {"text": "La décompression neurovertébrale est offerte à Montréal."},
+        {"text": "Neurovertebral decompression is offered in Montreal."},
+    ],
+}
+
+
+def trained_with_answers(tmp_path: Path, questions: list[tuple[str, str]]) -> TopicCoverage:
+    """A component trained on the known questions, ``questions`` and answers that name places."""
+    storage, resource = LocalModelStorage(tmp_path), Resource("topic_coverage")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = TopicCoverage.get_default_config()
+    component = TopicCoverage.create(config, storage, resource, context)
+    examples = [example(text, intent) for text, intent in [*KNOWN_QUESTIONS, *questions]]
+    component.train(TrainingData(training_examples=examples, responses=ANSWERS_WITH_PLACES))
+    return TopicCoverage.load(config, storage, resource, context)
+
+
+def chosen(text: str, key: str, confidence: float = 0.97) -> Message:
+    message = parsed(text, "faq")
+    message.set("response_selector", {"faq": {"response": {"confidence": confidence, "intent_response_key": key}}})
+    return message
+
+
+# A training question may name Lyon: only what the answers say counts.
+QUESTIONS_NAMING_LYON = [("vous travaillez-tu avec des cliniques à Lyon?", "faq"), ("any clinic in lyon?", "faq")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vous avez tu une clinique a lyon? ma blonde a de la famille la-bas", "lyon"),
+        ("Est-ce que vous avez un bureau à Drummondville?", "Drummondville"),
+        ("do you guys have a partner clinic in Lyon?", "Lyon"),
+        ("is there an office near Winnipeg where my dad could do his tests", "Winnipeg"),
+    ],
+)
+def test_a_place_no_answer_names_is_not_in_the_documents_however_sure_the_answer(tmp_path, text, expected):
+    coverage = trained_with_answers(tmp_path, QUESTIONS_NAMING_LYON)
+    (processed,) = coverage.process([chosen(text, "faq/partner_centres")])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert topic(processed) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Avez-vous une clinique à Angers?",
+        "Which clinics in France do you work with?",
+        "la clinique de décompression à Montréal, c'est où?",
+        "is there a clinic in the area where I could rest?",
+        "do they have a clinic in january or only in spring",
+    ],
+)
+def test_a_place_an_answer_names_or_no_place_keeps_the_answer(tmp_path, text):
+    coverage = trained_with_answers(tmp_path, [])
+    (processed,) = coverage.process([chosen(text, "faq/partner_centres")])
+    assert processed.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "combien coûte une séance de décompression neurovertébrale?",
+        "c'est combien une séance de décompression à Montréal?",
+        "how much do they charge for the decompression sessions",
+        "what does a decompression session cost?",
+    ],
+)
+def test_a_price_asked_of_an_answer_without_an_amount_is_not_in_the_documents(tmp_path, text):
+    coverage = trained_with_answers(tmp_path, [])
+    (processed,) = coverage.process([chosen(text, "faq/decompression")])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert topic(processed) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("combien coûte une chirurgie du dos en France?", "faq/cost_france"),
+        ("How much does back surgery cost in France?", "faq/cost_france"),
+        ("combien la CNESST rembourse pour la décompression?", "faq/decompression"),
+        ("how much of the decompression does my insurance cover?", "faq/decompression"),
+    ],
+)
+def test_a_price_an_answer_gives_or_a_question_of_who_pays_keeps_the_answer(tmp_path, text, key):
+    coverage = trained_with_answers(tmp_path, [])
+    (processed,) = coverage.process([chosen(text, key)])
+    assert processed.get("intent")["name"] == "faq"
