@@ -153,9 +153,13 @@ _PAYING = re.compile(
 # Where the person asks whether the service has a clinic or an office: the place named right
 # after (« une clinique à Lyon », "a partner clinic in Winnipeg", « un bureau à Drummondville »).
 _PLACE_ASKED = re.compile(
-    r"\b(?:cliniques?|clinics?|centres?|centers?|bureaux?|offices?|hopitaux|hopital|hospitals?|partenaires?|partners?"
-    r"|succursales?|branch(?:es)?|locations?|points? de service)\b(?: [\w'-]+){0,3}?"
-    r" (?:a|au|aux|in|at|near|pres de|proche de|around|close to|dans le coin de|du cote de) ([a-z][a-z'-]{2,})"
+    r"\b(?:avez[- ]vous|vous avez|y a[- ]t[- ]il|y a[- ]tu|y'?a[- ]tu|ya tu|il y a|y'?a|is there|are there|there'?s"
+    r"|theres|there is|do (?:you|u) (?:guys )?(?:have|work with|deal with|know)|have you got|any|vos|votre|your|ur"
+    r"|(?:a|ont|has|have)(?:-tu| tu)? (?:un|une|des|a|an))\b(?: [\w'-]+){0,3}?"
+    r" (?:cliniques?|clinics?|centres?|centers?|bureaux?|offices?|hopitaux|hopital|hospitals?|partenaires?|partners?"
+    r"|succursales?|branch(?:es)?|locations?|points? de service)\b(?: (?!or\b|ou\b|and\b|et\b|like\b|genre\b|comme\b)"
+    r"[\w'-]+){0,2}? (?:a|au|aux|in|at|near|pres de|proche de|around|close to|dans le coin de|du cote de)"
+    r" (?![a-z]')([a-z][a-z'-]{2,})"
 )
 # Places that are not a city the person asks about (« une clinique en France », "in the area").
 _NOT_PLACES = frozenset(
@@ -242,9 +246,9 @@ _NOT_PLACES = frozenset(
 # Asking for a price (« combien coûte une séance? », "how much do they charge"), not whether a
 # payer covers it (« combien la CNESST rembourse? » is about coverage).
 _ASKS_A_PRICE = re.compile(
-    r"\b(?:combien (?:[\w']+ ){0,3}?(?:coute\w*|charge\w*|factur\w*|demande\w*)|c'?est combien|ca coute combien"
-    r"|quel (?:est le |serait le )?(?:prix|tarif|cout)|how much (?:[\w']+ ){0,6}?(?:cost|costs|charge|charges"
-    r"|would|will|is|are|for)|what(?:'s| is| does| do| would) (?:[\w']+ ){0,4}?(?:cost|charge|price|fee)\b)"
+    r"\b(?:combien (?:[\w']+ ){0,3}?(?:coute\w*|charge\w*|factur\w*)|ca coute combien|quel (?:est le |serait le )?"
+    r"(?:prix|tarif|cout)|how much (?:[\w']+ ){0,6}?(?:cost|costs|charge|charges|fee|fees)"
+    r"|what(?:'s| is| does| do| would) (?:[\w']+ ){0,4}?(?:cost|charge|price|fee))\b"
 )
 _ASKS_WHO_PAYS = re.compile(
     r"\b(?:rembours\w*|couvr\w*|couvert\w*|prise? en charge|cover\w*|reimburs\w*|refund\w*|cnesst|insurance"

@@ -11,6 +11,7 @@ from tools.content import response_text
 
 SAFETY_KINDS = {"medication", "red_flag_acute", "red_flag_mention"}
 OPENING_KINDS = {"opening_eligibility", "opening_handoff"}
+SHORT_PHRASE_WORDS = 4
 
 
 def test_every_set_is_there_with_every_kind_in_both_languages():
@@ -122,3 +123,24 @@ def test_a_safety_case_is_one_message_and_a_mention_needs_the_note_without_the_9
     assert not field.play(chat, conversation).right
     acute = field._as_conversation({**single, "kind": "red_flag_acute"})
     assert field.expected_replies(acute) == {"utter_emergency"}
+
+
+def test_no_message_of_a_scored_half_is_training_data():
+    from tools.content import training_examples
+
+    learnt = {
+        " ".join(example.split()).lower()
+        for intents in training_examples().values()
+        for examples in intents.values()
+        for example in examples
+    }
+    for half in sorted(field.SCORED_ONLY):
+        # Ids only in a failure: the scored halves' messages are never printed. Phrases of a few
+        # words (« parler à un humain ») are written the same by different people: not a leak.
+        seen = [
+            case["id"]
+            for case in field.cases(half)
+            for text in case["turns"]
+            if len(text.split()) > SHORT_PHRASE_WORDS and " ".join(text.split()).lower() in learnt
+        ]
+        assert not seen, (half, seen)

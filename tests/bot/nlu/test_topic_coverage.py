@@ -478,6 +478,10 @@ def test_a_place_no_answer_names_is_not_in_the_documents_however_sure_the_answer
         "la clinique de décompression à Montréal, c'est où?",
         "is there a clinic in the area where I could rest?",
         "do they have a clinic in january or only in spring",
+        "J'ai des radiographies de deux cliniques à Laval, est-ce qu'elles comptent?",
+        "will the surgeon's reports go to my GP at the clinic in Laval?",
+        "les hôpitaux font-tu attention à l'environnement?",
+        "what kind of organization are you, like a clinic or a middleman?",
     ],
 )
 def test_a_place_an_answer_names_or_no_place_keeps_the_answer(tmp_path, text):
@@ -490,7 +494,7 @@ def test_a_place_an_answer_names_or_no_place_keeps_the_answer(tmp_path, text):
     "text",
     [
         "combien coûte une séance de décompression neurovertébrale?",
-        "c'est combien une séance de décompression à Montréal?",
+        "ça coûte combien une séance de décompression à Montréal?",
         "how much do they charge for the decompression sessions",
         "what does a decompression session cost?",
     ],
