@@ -358,8 +358,10 @@ def detected_language(text: str) -> str | None:
     by_grammar = _function_word_vote(message_words)
     if by_grammar and (by_grammar[1] >= 2 or best.value < _SHORT_MESSAGE_CONFIDENCE):
         return by_grammar[0]
-    if not by_grammar and not known:
-        # Not one grammar word of either language: keywords, names or gibberish.
+    grammar_words = any(word in vocabulary for vocabulary in _FUNCTION_WORDS.values() for word in message_words)
+    if not grammar_words and not known:
+        # Not one grammar word of either language: keywords, names or gibberish. (Grammar
+        # words of both, as in a code-switched message, leave the detector to decide.)
         threshold = _SHORT_MESSAGE_CONFIDENCE
     if best.value >= threshold:
         return "fr" if best.language == Language.FRENCH else "en"

@@ -92,7 +92,8 @@ _ASKS_FOR_APPOINTMENT = re.compile(
     r" (?:someone|somebody|a person|a human|a nurse|a coordinator|an agent|a real person|a member)\b"
     # … or for someone of the service to reach the person (« est-ce qu'un conseiller pourrait
     # communiquer avec moi? », "can someone call my mom"), a call back or a meeting, a human.
-    r"|\b(?:quelqu'un|qqn|un conseiller|une conseillere|une? coordonnat\w*|un membre|une personne|someone|somebody"
+    r"|\b(?:quelqu'un|qqn|un conseiller|une conseillere|une? coordonnat\w*|un membre|une personne|un responsable"
+    r"|une? infirmi\w*|someone|somebody"
     r"|a coordinator|an advisor|a nurse|a person|a human|one of (?:your|ur) (?:coordinators|people|staff|team))\b"
     r"(?: (?:de|du|des|of|from|at|chez|in|on) (?:[\w']+ ){0,2}?[\w']+)?"
     r" (?:(?:peut|peux|pourrait|pourriez|pourrais|could|can)(?: [\w']+){0,2}?"
@@ -108,6 +109,12 @@ _ASKS_FOR_APPOINTMENT = re.compile(
     r"|set up) (?:un |une |a |an )?"
     r"(?:rappel|call ?back|callback|meeting|rencontre|appel|zoom|teams|visio\w*|phone call|video call)\b"
     r"|\b(?:human|humain|une? vraie? personne|a real person|a live person) (?:please|pls|plz|svp|s'il vous plait)\b"
+    # … in the subjunctive (« j'aimerais qu'une infirmière me rappelle »), or have someone call.
+    r"|\b(?:aimerais|voudrais|souhaite\w*|veux)(?: ca| bien)? qu(?:'|e )(?:une? |quelqu'un|qqn)(?:[\w']+ ){0,4}?"
+    r"(?:me rappelle|m'appelle|me contacte|me telephone|me joigne|m'ecrive|communique avec moi)\b"
+    r"|\b(?:have|get|ask) (?:someone|somebody|a coordinator|a nurse|one of (?:your|ur) \w+) (?:to )?(?:give me a call"
+    r"|call me|contact me|phone me|reach me|email me|get back to me)\b"
+    r"|\b(?:parler|jaser|discuter) (?:a|avec) (?:un|une) (?:responsable|conseill\w*|coordonnat\w*)\b"
     r"|\b(?:plutot qu'(?:avec|a) (?:un|une|le|la) (?:assistant|robot|bot|machine|agent virtuel)"
     r"|(?:not|pas) (?:\w+ ){0,3}(?:chatting|talking|chatter|parler|jaser) (?:with|to|avec|a) (?:a|an|un|une) (?:bot|robot|machine))"
     r"|\b(?:transmettre|pass|forward) (?:ma demande|my request|my file|mon dossier) (?:a|to) (?:un|une|a|an|your)"
@@ -126,14 +133,14 @@ _ASKS_TO_BE_EVALUATED = re.compile(
     r"|\b(?:(?:can|could|may) i|i(?:'d| would) like to|i want to) (?:be|get) (?:evaluated|assessed|screened)\b"
     # … to know whether one qualifies, however spelt (« savoir si vous me prendriez », "wondering if
     # im a canidate", « comment savoir si elle se qualifie »), or whether one fits the criteria.
-    r"|\b(?:savoir|voir|verifier|know|see|find out|check|wondering|wonder|tell me|dire)"
+    r"|\b(?:savoir|voir|verifier|checker|know|learn|see|find out|check|wondering|wonder|tell me|dire)"
     r" (?:si|if|whether) (?:[\w']+ ){0,4}?(?:(?:candidat|canidat|canditat|candiat)(?!ure)\w*|candidate|qualif\w*"
     r"|admissible|el+[ei]g[aei]b\w*|vous (?:me |le |la |les )?prendri\w*|vous (?:me |m')?accepter\w*"
     r"|(?:you|you'd|you would|your team) (?:\w+ )?(?:take|accept) (?:me|him|her|my (?:case|file)))\b"
     r"|\b(?:rentre|fit|fits|meet|meets|correspond\w*) (?:\w+ )?(?:dans |in |to |with |a )?(?:vos|your|les|the) (?:criteres|criteria)\b"
     # … to start the process (« partir le processus avec vous autres », "get the ball rolling"),
     # (not the CNESST's process: « how do I start my CNESST application » is a question about it),
-    r"|\b(?!.{0,80}\b(?:cnesst|csst)\b)(?:(?:je|j') ?(?:veux|voudrais|aimerais|souhaite\w*|desire\w*)|jveux|jvoudrais"
+    r"|\b(?![^.?!]{0,80}\b(?:cnesst|csst)\b)(?:(?:je|j') ?(?:veux|voudrais|aimerais|souhaite\w*|desire\w*)|jveux|jvoudrais"
     r"|jaimerais|comment (?:je|on)"
     r" (?:fais|fait|peux|peut)|(?:je|on) fai[st] comment|how (?:do|can|would) (?:i|we)|i(?:'d| would) like to"
     r"|i want to|wanna|help me|(?:can|could) (?:i|we)|how to)\b.{0,30}\b(?:partir|commencer|debuter|entamer|demarrer"
@@ -145,7 +152,7 @@ _ASKS_TO_BE_EVALUATED = re.compile(
     r"|\b(?:take|do|fill (?:out|in)|start|faire|remplir|commencer|passer) (?:the |your |le |votre |ce |this )?"
     r"(?:eligibility |d'admissibilite |d'eligibilite )?questionnaire\b"
     r"|\b(?:book|schedule|reserver|booker) (?:me |moi )?(?:an? |une? )?(?:evaluation|assessment|evaluations?)\b"
-    r"|\b(?:what do i (?:need to |have to )?do|how (?:do|can|would) i|comment (?:je|on) (?:fais|fait|peux|peut))"
+    r"|\b(?:what do i (?:need to |have to |got to |gotta )?do|how (?:do|can|would) i|comment (?:je|on) (?:fais|fait|peux|peut))"
     r" (?:to |pour )?(?:get|be|me faire|etre|se faire) (?:looked at|as+es+ed|evaluated|screened|seen|evalue\w*)\b"
     r"|\b(?:pre-?screen|evaluation preliminaire)\b"
     r"|\bget (?:my |the |his |her )?(?:surgery|operation|it) done (?:through|with|by) (?:you|your|u)\b"
@@ -164,6 +171,11 @@ _IS_SOMEONE_THERE = re.compile(
     r"|de garde|sur place|la nuit|24 ?h)"
     r"|\b(?:is there|will there be|are there) (?:someone|somebody|anyone|a person|people|a nurse|a doctor)"
     r" (?:to call|to reach|i (?:can|could) (?:call|reach|contact)|there|on call|available|24/7|at night)"
+)
+# … and does not decline the questionnaire (« non merci, je veux pas faire le questionnaire »).
+_DECLINES = re.compile(
+    r"\b(?:pas|pu|plus|jamais|not|never|don'?t|dont|no need to)\b(?: [\w']+){0,3}? (?:faire|remplir|passer|commencer"
+    r"|take|do|fill|start)\b"
 )
 # … when the selector is at least this sure of its answer (the FAQ gate's threshold).
 SOMEONE_THERE_ANSWER_CONFIDENCE = 0.1
@@ -538,7 +550,8 @@ def _asks_now(asking: re.Pattern[str], text: str) -> bool:
     """Whether ``text`` makes the request ``asking`` finds (an appointment, an evaluation), and
     does not ask when or how soon it could come."""
     folded = fold(text)
-    return bool(asking.search(folded)) and not _ASKS_WHEN.search(folded)
+    declined = asking is _ASKS_TO_BE_EVALUATED and _DECLINES.search(folded)
+    return bool(asking.search(folded)) and not _ASKS_WHEN.search(folded) and not declined
 
 
 def _unasked_request(parse_data: dict[str, Any], text: str) -> bool:

@@ -125,3 +125,21 @@ def test_markup_and_code_typed_in_a_field_keep_the_current_language(text):
 )
 def test_chat_spellings_and_ordinals_settle_a_few_keywords(text, language):
     assert message_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "ok so my dad wants to know si les cliniques ont des chambres privées because he snores like a "
+            "tractor and he doesn't want to bother anybody",
+            "en",
+        ),
+        (
+            "mon chum veut savoir if the nurses over there speak French parce que son anglais est pas bon pis il stresse",
+            "fr",
+        ),
+    ],
+)
+def test_a_code_switched_message_with_grammar_words_of_both_is_left_to_the_detector(text, expected):
+    assert detected_language(text) == expected

@@ -657,6 +657,9 @@ async def test_asking_how_soon_one_is_evaluated_is_a_question(text):
         "Could I take the eligibility questionnaire now?",
         "book me an evaluation please, neck, 2 yrs of this",
         "How do I get the ball rolling?",
+        "Je voudrais checker si je suis qualifié pour le programme",
+        "what do i got to do to get looked at for it",
+        "I want to start the process. I have an open CNESST file since my fall last year. What's the first step?",
     ],
 )
 async def test_natural_ways_of_asking_to_be_evaluated_start_the_questionnaire(text):
@@ -674,6 +677,10 @@ async def test_natural_ways_of_asking_to_be_evaluated_start_the_questionnaire(te
         "Can someone from your team call my mom tomorrow?",
         "Not interested in chatting with a bot. Human please.",
         "could one of your coordinators email me this week",
+        "j'aimerais ça qu'une infirmière me rappelle pour mon dossier",
+        "can you have somebody give me a call back this afternoon",
+        "jaimerais parler a un responsable de votre bord",
+        "I don't want to take the questionnaire, can someone call me?",
     ],
 )
 async def test_natural_ways_of_asking_for_a_person_start_the_hand_off(text):
@@ -691,6 +698,8 @@ async def test_natural_ways_of_asking_for_a_person_start_the_hand_off(text):
         "Is there a nurse or someone we can reach once we're back home?",
         "Je voudrais savoir si cela compromet ma candidature à la CNESST",
         "What are the steps to start the process with the CNESST?",
+        "Will someone contact me before the trip?",
+        "non merci, je veux pas faire le questionnaire, juste une question sur les prix",
     ],
 )
 async def test_questions_near_the_requests_stay_questions(text):
