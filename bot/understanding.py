@@ -177,6 +177,22 @@ _DECLINES = re.compile(
     r"\b(?:pas|pu|plus|jamais|not|never|don'?t|dont|no need to)\b(?: [\w']+){0,3}? (?:faire|remplir|passer|commencer"
     r"|take|do|fill|start)\b"
 )
+# Asking whether one talks to a machine or a person (« je parle-tu à un robot? », "am I talking
+# to a real person?") asks what the assistant is, and the answer offers a coordinator; asking
+# for a person besides (« …jveux parler a un vrai humain ») is a request.
+BOT_CHALLENGE = "bot_challenge"
+_ASKS_IF_A_MACHINE = re.compile(
+    r"\b(?:am i|are you|is this|is it|est-ce que je|je parle(?:-tu| tu)?|suis-je|c'est|cest|c'est-tu|t'es|tu es|es-tu|vous etes"
+    r"|etes-vous|ce tu|c tu|is that)\b(?: [\w'-]+){0,4}? (?:bot|robot|chatbot|machine|ai|ia|real person|real human"
+    r"|vraie personne|vrai humain|humain|human|personne|automate|ordinateur|computer)\b[\s?!.]*$"
+)
+
+
+def _asks_if_a_machine(text: str) -> bool:
+    folded = fold(text).strip()
+    return bool(_ASKS_IF_A_MACHINE.search(folded)) and not _asks_now(_ASKS_FOR_APPOINTMENT, text)
+
+
 # … when the selector is at least this sure of its answer (the FAQ gate's threshold).
 SOMEONE_THERE_ANSWER_CONFIDENCE = 0.1
 REQUEST_CONFIDENCE = 0.8
@@ -334,6 +350,8 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     for asking, request in ((_ASKS_FOR_APPOINTMENT, "request_human"), (_ASKS_TO_BE_EVALUATED, "eligibility")):
         if intent_of(chosen) not in REQUESTS and _asks_now(asking, text):
             return _merged(whole, _with_intent(whole, request), "request", text)
+    if intent_of(chosen) == "request_human" and _asks_if_a_machine(text):
+        return _merged(whole, _with_intent(whole, BOT_CHALLENGE), "whole", text)
     earlier = previous_questions(tracker)
     # Elliptic (« pis pour celle-là? »), or not understood alone right after a question.
     # A short question read unsurely as a request it does not make for the writer (« la demande

@@ -770,3 +770,27 @@ async def test_a_follow_up_may_carry_over_only_what_the_question_was_about(langu
 )
 def test_the_subject_of_a_question_is_its_words_of_the_domain(question, subject):
     assert subject_of(question) == subject
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "est-ce que je parle à une vraie personne?",
+        "je parle-tu à un robot?",
+        "am I talking to a real person?",
+        "is this a bot?",
+    ],
+)
+async def test_asking_whether_one_talks_to_a_machine_is_no_request(text):
+    pipeline = FakePipeline({text: parsed("request_human", 0.87)})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "bot_challenge"
+
+
+@pytest.mark.parametrize(
+    "text", ["cé tu un robot? jveux parler a un vrai humain svp", "are you a robot? can I talk to a real person please"]
+)
+async def test_asking_for_a_person_after_asking_about_a_machine_stays_a_request(text):
+    pipeline = FakePipeline({text: parsed("request_human", 0.87)})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "request_human"
