@@ -355,11 +355,11 @@ def detected_language(text: str) -> str | None:
     else:
         threshold = _LONG_MESSAGE_CONFIDENCE
     best = _detector().compute_language_confidence_values(text)[0]
-    by_grammar = _function_word_vote(message_words)
+    grammar_counts = _function_word_counts(message_words)
+    by_grammar = _function_word_vote(grammar_counts)
     if by_grammar and (by_grammar[1] >= 2 or best.value < _SHORT_MESSAGE_CONFIDENCE):
         return by_grammar[0]
-    grammar_words = any(word in vocabulary for vocabulary in _FUNCTION_WORDS.values() for word in message_words)
-    if not grammar_words and not known:
+    if not any(grammar_counts.values()) and not known:
         # Not one grammar word of either language: keywords, names or gibberish. (Grammar
         # words of both, as in a code-switched message, leave the detector to decide.)
         threshold = _SHORT_MESSAGE_CONFIDENCE
@@ -397,10 +397,15 @@ def _dictionary_vote(text: str) -> str | None:
     return None
 
 
-def _function_word_vote(message_words: list[str]) -> tuple[str, int] | None:
-    """Return the language whose grammar words outnumber the other's at least twice, with
-    how many of its words appear (a code-switched message takes its grammar's language)."""
-    counts = {lang: sum(word in vocabulary for word in message_words) for lang, vocabulary in _FUNCTION_WORDS.items()}
+def _function_word_counts(message_words: list[str]) -> dict[str, int]:
+    """How many of the message's words are grammar words of each language."""
+    return {lang: sum(word in vocabulary for word in message_words) for lang, vocabulary in _FUNCTION_WORDS.items()}
+
+
+def _function_word_vote(counts: dict[str, int]) -> tuple[str, int] | None:
+    """Return the language whose grammar words (``counts``, :func:`_function_word_counts`)
+    outnumber the other's at least twice, with by how many (a code-switched message takes its
+    grammar's language)."""
     (first, first_count), (_, second_count) = sorted(counts.items(), key=lambda item: -item[1])
     if first_count == 0 or first_count < 2 * second_count:
         return None

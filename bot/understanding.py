@@ -163,6 +163,11 @@ _ASKS_WHEN = re.compile(
     r"|how (?:fast|long|soon|quickly)|when (?:can|could|will|would|do|does|is)|what(?:'s| is) the wait"
     r"|wait(?:ing)? (?:time|for an?)|(?:l'|quelle )attente (?:est|pour|avant))\b"
 )
+# … and does not decline the questionnaire (« non merci, je veux pas faire le questionnaire »).
+_DECLINES = re.compile(
+    r"\b(?:pas|pu|plus|jamais|not|never|don'?t|dont|no need to)\b(?: [\w']+){0,3}? (?:faire|remplir|passer|commencer"
+    r"|take|do|fill|start)\b"
+)
 # Asking whether someone is there to call (« y a-tu quelqu'un à appeler la nuit? », "is there
 # someone I can call?") asks how the care is organised, not to be called.
 _IS_SOMEONE_THERE = re.compile(
@@ -172,11 +177,9 @@ _IS_SOMEONE_THERE = re.compile(
     r"|\b(?:is there|will there be|are there) (?:someone|somebody|anyone|a person|people|a nurse|a doctor)"
     r" (?:to call|to reach|i (?:can|could) (?:call|reach|contact)|there|on call|available|24/7|at night)"
 )
-# … and does not decline the questionnaire (« non merci, je veux pas faire le questionnaire »).
-_DECLINES = re.compile(
-    r"\b(?:pas|pu|plus|jamais|not|never|don'?t|dont|no need to)\b(?: [\w']+){0,3}? (?:faire|remplir|passer|commencer"
-    r"|take|do|fill|start)\b"
-)
+# … when the selector is at least this sure of its answer (the FAQ gate's threshold).
+SOMEONE_THERE_ANSWER_CONFIDENCE = 0.1
+REQUEST_CONFIDENCE = 0.8
 # Asking whether one talks to a machine or a person (« je parle-tu à un robot? », "am I talking
 # to a real person?") asks what the assistant is, and the answer offers a coordinator; asking
 # for a person besides (« …jveux parler a un vrai humain ») is a request.
@@ -189,13 +192,11 @@ _ASKS_IF_A_MACHINE = re.compile(
 
 
 def _asks_if_a_machine(text: str) -> bool:
+    """Whether ``text`` only asks if a machine answers (:data:`_ASKS_IF_A_MACHINE`)."""
     folded = fold(text).strip()
     return bool(_ASKS_IF_A_MACHINE.search(folded)) and not _asks_now(_ASKS_FOR_APPOINTMENT, text)
 
 
-# … when the selector is at least this sure of its answer (the FAQ gate's threshold).
-SOMEONE_THERE_ANSWER_CONFIDENCE = 0.1
-REQUEST_CONFIDENCE = 0.8
 # Asking something for oneself: « je veux », « je peux-tu », « m'inscrire », "I'd like", "call me".
 _FOR_ONESELF = re.compile(
     r"\b(?:(?:je|j') ?(?:veux|voudrais|aimerais|souhaite\w*|peux|pourrais|desire|demande)|jveux|jvoudrais|jaimerais"
@@ -370,11 +371,7 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
 
 
 async def _best_thread(
-    earlier: list[str],
-    asked: str,
-    alone: dict[str, Any],
-    elliptic: bool,
-    parse: Parse,
+    earlier: list[str], asked: str, alone: dict[str, Any], elliptic: bool, parse: Parse
 ) -> tuple[dict[str, Any], str] | None:
     """The reading of ``asked`` with one of the ``earlier`` questions (the last first) that
     fits best, and its text; ``None`` when no thread gives a better reading than ``alone``."""

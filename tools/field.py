@@ -16,6 +16,7 @@ import re
 import sys
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -67,6 +68,15 @@ class Chat(Protocol):
 def cases(half: str) -> list[dict[str, Any]]:
     """The cases of one half of the field test (``dev`` or ``test``), as conversations."""
     return [_as_conversation(case) for case in yaml.safe_load((FIELD / f"{half}.yml").read_text(encoding="utf-8"))]
+
+
+def scored_turns() -> Iterator[tuple[str, str, str]]:
+    """``(half, case id, message)`` for every message of the halves that are only ever scored,
+    its whitespace collapsed: what must never be training data."""
+    for half in sorted(SCORED_ONLY):
+        for case in cases(half):
+            for text in case["turns"]:
+                yield half, case["id"], " ".join(text.split())
 
 
 def _as_conversation(case: dict[str, Any]) -> dict[str, Any]:

@@ -204,6 +204,13 @@ async def test_concurrent_messages_never_get_each_other_s_tracker() -> None:
     assert coordination._FETCHED.get() is None  # nothing left behind for the next message
 
 
+# An emergency told in words the red-flag patterns do not know (the classifier's to suspect).
+TOLD_WITHOUT_RED_FLAG_WORDS = [
+    ("fr", "ma mère reconnaît plus la maison depuis le souper"),
+    ("en", "my mother doesn't recognise the house since supper"),
+]
+
+
 class UnderstandingProcessor(Processor):
     """Rasa's handling as the real one does it while the conversation is claimed: the message is
     read by the pipeline and logged, and nothing is answered."""
@@ -217,13 +224,7 @@ class UnderstandingProcessor(Processor):
         self.stored.update(UserUttered(message.text, {"name": self.intent, "confidence": 1.0}))
 
 
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("fr", "ma mère reconnaît plus la maison depuis le souper"),
-        ("en", "my mother doesn't recognise the house since supper"),
-    ],
-)
+@pytest.mark.parametrize(("language", "text"), TOLD_WITHOUT_RED_FLAG_WORDS)
 async def test_an_emergency_only_the_classifier_suspects_also_gets_the_911_answer(monkeypatch, language, text) -> None:
     fix_time(monkeypatch, MONDAY_10H_EASTERN)
     claimed = claimed_at(MONDAY_10H_EASTERN, language, idle_minutes=1)
@@ -235,13 +236,7 @@ async def test_an_emergency_only_the_classifier_suspects_also_gets_the_911_answe
     assert current_claim(processor.stored.events) is not None
 
 
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("fr", "ma mère reconnaît plus la maison depuis le souper"),
-        ("en", "my mother doesn't recognise the house since supper"),
-    ],
-)
+@pytest.mark.parametrize(("language", "text"), TOLD_WITHOUT_RED_FLAG_WORDS)
 async def test_the_same_message_read_as_a_question_is_left_to_the_coordinator(monkeypatch, language, text) -> None:
     fix_time(monkeypatch, MONDAY_10H_EASTERN)
     claimed = claimed_at(MONDAY_10H_EASTERN, language, idle_minutes=1)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tools import field
-from tools.content import response_text
+from tools.content import response_text, training_examples
 
 SAFETY_KINDS = {"medication", "red_flag_acute", "red_flag_mention"}
 OPENING_KINDS = {"opening_eligibility", "opening_handoff"}
@@ -126,21 +126,17 @@ def test_a_safety_case_is_one_message_and_a_mention_needs_the_note_without_the_9
 
 
 def test_no_message_of_a_scored_half_is_training_data():
-    from tools.content import training_examples
-
     learnt = {
         " ".join(example.split()).lower()
         for intents in training_examples().values()
         for examples in intents.values()
         for example in examples
     }
-    for half in sorted(field.SCORED_ONLY):
-        # Ids only in a failure: the scored halves' messages are never printed. Phrases of a few
-        # words (« parler à un humain ») are written the same by different people: not a leak.
-        seen = [
-            case["id"]
-            for case in field.cases(half)
-            for text in case["turns"]
-            if len(text.split()) > SHORT_PHRASE_WORDS and " ".join(text.split()).lower() in learnt
-        ]
-        assert not seen, (half, seen)
+    # Ids only in a failure: the scored halves' messages are never printed. Phrases of a few
+    # words (« parler à un humain ») are written the same by different people: not a leak.
+    seen = [
+        (half, case_id)
+        for half, case_id, text in field.scored_turns()
+        if len(text.split()) > SHORT_PHRASE_WORDS and text.lower() in learnt
+    ]
+    assert not seen

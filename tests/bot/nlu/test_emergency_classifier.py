@@ -15,7 +15,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.emergency_classifier import PROBABILITY, PROJECT, SUSPECTED, EmergencyClassifier, load_messages
 from bot.nlu.safety_override import SafetyOverride
 from bot.safety import SafetyFinding, assess
-from tools.field import SCORED_ONLY
+from tools.field import scored_turns
 
 ACUTE = [
     "depuis ce matin je sens plus rien quand je m'essuie, c'est gelé en bas",
@@ -84,16 +84,9 @@ def load_messages_of(language: str) -> tuple[list[str], list[str]]:
 def test_the_field_test_s_scored_halves_are_never_learnt():
     acute, not_acute = load_messages(PROJECT / "data" / "safety")
     learnt = set(acute) | set(not_acute)
-    for half in sorted(SCORED_ONLY):
-        cases = yaml.safe_load((PROJECT / "tests" / "field" / f"{half}.yml").read_text(encoding="utf-8"))
-        # Ids only in a failure: the scored halves' messages are never printed.
-        seen = [
-            case["id"]
-            for case in cases
-            for text in case.get("turns", [case.get("text")])
-            if text and " ".join(text.split()) in learnt
-        ]
-        assert not seen, (half, seen)
+    # Ids only in a failure: the scored halves' messages are never printed.
+    seen = [(half, case_id) for half, case_id, text in scored_turns() if text in learnt]
+    assert not seen
 
 
 def test_a_file_without_both_lists_is_refused(tmp_path):

@@ -51,14 +51,16 @@ def coverage(tmp_path: Path) -> TopicCoverage:
     return TopicCoverage.load(config, storage, resource, context)
 
 
-def trained_with(tmp_path: Path, questions: list[tuple[str, str]]) -> TopicCoverage:
-    """A component trained on the known questions and ``questions`` (whose answer is unknown)."""
+def trained_with(
+    tmp_path: Path, questions: list[tuple[str, str]], responses: dict[str, list[dict]] = ANSWERS
+) -> TopicCoverage:
+    """A component trained on the known questions and ``questions``, with ``responses`` as answers."""
     storage, resource = LocalModelStorage(tmp_path), Resource("topic_coverage")
     context = ExecutionContext(GraphSchema({}), "test")
     config = TopicCoverage.get_default_config()
     component = TopicCoverage.create(config, storage, resource, context)
     examples = [example(text, intent) for text, intent in [*KNOWN_QUESTIONS, *questions]]
-    component.train(TrainingData(training_examples=examples, responses=ANSWERS))
+    component.train(TrainingData(training_examples=examples, responses=responses))
     return TopicCoverage.load(config, storage, resource, context)
 
 
@@ -433,17 +435,6 @@ ANSWERS_WITH_PLACES = {
 }
 
 
-def trained_with_answers(tmp_path: Path, questions: list[tuple[str, str]]) -> TopicCoverage:
-    """A component trained on the known questions, ``questions`` and answers that name places."""
-    storage, resource = LocalModelStorage(tmp_path), Resource("topic_coverage")
-    context = ExecutionContext(GraphSchema({}), "test")
-    config = TopicCoverage.get_default_config()
-    component = TopicCoverage.create(config, storage, resource, context)
-    examples = [example(text, intent) for text, intent in [*KNOWN_QUESTIONS, *questions]]
-    component.train(TrainingData(training_examples=examples, responses=ANSWERS_WITH_PLACES))
-    return TopicCoverage.load(config, storage, resource, context)
-
-
 def chosen(text: str, key: str, confidence: float = 0.97) -> Message:
     message = parsed(text, "faq")
     message.set("response_selector", {"faq": {"response": {"confidence": confidence, "intent_response_key": key}}})
@@ -464,7 +455,7 @@ QUESTIONS_NAMING_LYON = [("vous travaillez-tu avec des cliniques à Lyon?", "faq
     ],
 )
 def test_a_place_no_answer_names_is_not_in_the_documents_however_sure_the_answer(tmp_path, text, expected):
-    coverage = trained_with_answers(tmp_path, QUESTIONS_NAMING_LYON)
+    coverage = trained_with(tmp_path, QUESTIONS_NAMING_LYON, ANSWERS_WITH_PLACES)
     (processed,) = coverage.process([chosen(text, "faq/partner_centres")])
     assert processed.get("intent")["name"] == "not_in_documents"
     assert topic(processed) == expected
@@ -485,7 +476,7 @@ def test_a_place_no_answer_names_is_not_in_the_documents_however_sure_the_answer
     ],
 )
 def test_a_place_an_answer_names_or_no_place_keeps_the_answer(tmp_path, text):
-    coverage = trained_with_answers(tmp_path, [])
+    coverage = trained_with(tmp_path, [], ANSWERS_WITH_PLACES)
     (processed,) = coverage.process([chosen(text, "faq/partner_centres")])
     assert processed.get("intent")["name"] == "faq"
 
@@ -500,7 +491,7 @@ def test_a_place_an_answer_names_or_no_place_keeps_the_answer(tmp_path, text):
     ],
 )
 def test_a_price_asked_of_an_answer_without_an_amount_is_not_in_the_documents(tmp_path, text):
-    coverage = trained_with_answers(tmp_path, [])
+    coverage = trained_with(tmp_path, [], ANSWERS_WITH_PLACES)
     (processed,) = coverage.process([chosen(text, "faq/decompression")])
     assert processed.get("intent")["name"] == "not_in_documents"
     assert topic(processed) is None
@@ -516,6 +507,6 @@ def test_a_price_asked_of_an_answer_without_an_amount_is_not_in_the_documents(tm
     ],
 )
 def test_a_price_an_answer_gives_or_a_question_of_who_pays_keeps_the_answer(tmp_path, text, key):
-    coverage = trained_with_answers(tmp_path, [])
+    coverage = trained_with(tmp_path, [], ANSWERS_WITH_PLACES)
     (processed,) = coverage.process([chosen(text, key)])
     assert processed.get("intent")["name"] == "faq"
