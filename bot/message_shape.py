@@ -49,7 +49,7 @@ _ELLIPTIC_OPENING = re.compile(
 _POINTING_BACK = re.compile(
     r"\b(?:celle-la|celui-la|ceux-la|celles-la|celle la|celui la|ceux la|celles la|la meme chose|meme chose|"
     r"l'autre|les autres|la-bas|that one|this one|those ones|these ones|the other one|the other ones|the same"
-    r"|those|these|either one|both of them|les deux)\b"
+    r"|those|these|either one|both of them|les deux|which one|which ones|lequel|laquelle|lesquels|lesquelles)\b"
 )
 _PRONOUN = re.compile(r"\b(?:ca|cela|ce|y|en|le|la|les|it|that|this|them|they|there|too|aussi)\b")
 # A sentence this long is a run-on that may hold a story and its question; each part must
@@ -68,6 +68,12 @@ PRONOUN_MAX_WORDS = 5
 # A message this short (« paris? », "cnesst?") names at most what changes from the previous
 # question: it leans on it.
 KEYWORD_MAX_WORDS = 2
+# Right after a question, a longer message that opens with a connector or points back still
+# leans on it (« Et si on a déjà tout payé sur place avec notre carte de crédit? », "can he
+# get that one here in Canada or only over there"); alone, or after a story, it is read whole.
+LEANING_MAX_WORDS = 16
+# A list number that opens a message or a sentence (« 2. Et si… », "1) how long…").
+_LIST_NUMBER = re.compile(r"^\s*\(?\d{1,2}\s*[.)-]\s*")
 # A story is told in several sentences, this many words at least, none of which asks: one
 # long sentence is more often a question without its mark ("walk me through the steps…").
 STORY_MIN_WORDS = 12
@@ -90,7 +96,7 @@ def sentences(text: str) -> list[str]:
     for line in text.splitlines():
         if line.strip():
             for sentence in _sentencizer()(line).sents:
-                if sentence.text.strip():
+                if sentence.text.strip() and not _LIST_NUMBER.fullmatch(sentence.text):
                     parts.extend(_run_on(sentence.text.strip()))
     return parts
 
@@ -118,13 +124,23 @@ def asks(sentence: str) -> bool:
 
 def is_elliptic(text: str) -> bool:
     """Whether ``text`` is a short message that leans on what came before (« pis pour celle-là? »)."""
-    folded = " ".join(fold(text).split())
+    folded = _LIST_NUMBER.sub("", " ".join(fold(text).split()))
     count = len(words(folded))
     if _ELLIPTIC_OPENING.search(folded):
         return count <= CONNECTOR_MAX_WORDS
     if _POINTING_BACK.search(folded):
         return count <= ELLIPTIC_MAX_WORDS
     return count <= KEYWORD_MAX_WORDS or (count <= PRONOUN_MAX_WORDS and bool(_PRONOUN.search(folded)))
+
+
+def leans_back(text: str) -> bool:
+    """Whether ``text``, sent right after a question, leans on it: it is elliptic, or, up to
+    ``LEANING_MAX_WORDS`` words, opens with a connector or points back (« celle-là », "which one")."""
+    folded = _LIST_NUMBER.sub("", " ".join(fold(text).split()))
+    if is_elliptic(folded):
+        return True
+    leaning = _ELLIPTIC_OPENING.search(folded) or _POINTING_BACK.search(folded)
+    return bool(leaning) and len(words(folded)) <= LEANING_MAX_WORDS
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from rasa.shared.core.events import SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR
 
-from bot.message_shape import MessageShape, asks, shape_of
+from bot.message_shape import MessageShape, asks, leans_back, shape_of
 from bot.safety import assess
 from bot.text import fold, words
 
@@ -85,10 +85,11 @@ _ASKS_FOR_APPOINTMENT = re.compile(
     # … or to talk to a person of the service (« est-ce que je peux parler à une infirmière »).
     r"|\b(?:(?:je|j') ?(?:peux|pourrais|voudrais|veux|aimerais)|jveux|jvoudrais|jaimerais|jpeux|puis-je"
     r"|est-ce que je (?:peux|pourrais))"
-    r" (?:parler|jaser) (?:a|avec) (?:quelqu'un|une personne|une vraie personne|un humain|un vrai humain"
+    r"(?: quand meme| bien| juste)? (?:parler|jaser|discuter)(?: (?:au|par) telephone)? (?:a|avec)"
+    r" (?:quelqu'un|une personne|une vraie personne|un humain|un vrai humain"
     r"|une? infirmi\w*|une? coordonnat\w*"
     r"|une? conseill\w*|une? agente?|un membre)\b"
-    r"|\b(?:(?:can|could|may) i|i(?:'d| would) like to|i want to) (?:talk|speak) (?:to|with)"
+    r"|\b(?:(?:can|could|may) i|i(?:'d| would)(?: still| really)? like to|i want to)(?: still| just)? (?:talk|speak)(?: on the phone)? (?:to|with)"
     r" (?:someone|somebody|a person|a human|a nurse|a coordinator|an agent|a real person|a member)\b"
     # … or for someone of the service to reach the person (« est-ce qu'un conseiller pourrait
     # communiquer avec moi? », "can someone call my mom"), a call back or a meeting, a human.
@@ -338,8 +339,14 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     """
     parse = _once_per_text(_asking_is_someone_there(parse))
     whole = await parse(text)
-    if text.startswith("/") or intent_of(whole) in FINAL_INTENTS - {MENTION} or (tracker and tracker.active_loop_name):
+    if text.startswith("/") or (tracker and tracker.active_loop_name):
         return whole
+    if intent_of(whole) in FINAL_INTENTS - {MENTION}:
+        # A referral only the model heard (no medication pattern found) gives way to a request
+        # the message makes: "What do I need to do to find out if I can get my surgery done
+        # through you?" asks to be evaluated, not for advice.
+        request = _request_made(text) if _advice_only_the_model_heard(whole) else None
+        return whole if request is None else _merged(whole, _with_intent(whole, request), "request", text)
     if _names_what_the_documents_lack(whole):
         # « J'ai entendu parler du Dr Garnier. Est-ce qu'il fait partie de votre réseau? »: the
         # question alone would lose who it asks about.
@@ -348,9 +355,9 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     if intent_of(whole) == MENTION:
         return await _mention(whole, text, shape, parse)
     chosen, reading, read = await _story_or_question(whole, text, shape, parse)
-    for asking, request in ((_ASKS_FOR_APPOINTMENT, "request_human"), (_ASKS_TO_BE_EVALUATED, "eligibility")):
-        if intent_of(chosen) not in REQUESTS and _asks_now(asking, text):
-            return _merged(whole, _with_intent(whole, request), "request", text)
+    request = _request_made(text)
+    if intent_of(chosen) not in REQUESTS and request is not None:
+        return _merged(whole, _with_intent(whole, request), "request", text)
     if intent_of(chosen) == "request_human" and _asks_if_a_machine(text):
         return _merged(whole, _with_intent(whole, BOT_CHALLENGE), "whole", text)
     earlier = previous_questions(tracker)
@@ -358,7 +365,7 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     # A short question read unsurely as a request it does not make for the writer (« la demande
     # c'est moi qui la fais? ») leans on its thread as an elliptic one does.
     unasked_request = _unasked_request(chosen, text)
-    elliptic = shape.elliptic or unasked_request
+    elliptic = shape.elliptic or unasked_request or bool(earlier and leans_back(shape.question or text))
     leans_on_context = _unsure(chosen) or unasked_request or (elliptic and intent_of(chosen) in CONTEXT_MAY_CHANGE)
     if earlier and leans_on_context:
         threaded = await _best_thread(earlier, shape.question or text, chosen, elliptic, parse)
@@ -559,6 +566,21 @@ async def _story_or_question(
     if intent_of(whole) == SHARE_STORY:
         return _with_intent(whole, "nlu_fallback"), "whole", text
     return whole, "whole", text
+
+
+def _request_made(text: str) -> str | None:
+    """The request ``text`` makes in so many words (:data:`_ASKS_FOR_APPOINTMENT`, then
+    :data:`_ASKS_TO_BE_EVALUATED`): ``request_human``, ``eligibility`` or ``None``."""
+    for asking, request in ((_ASKS_FOR_APPOINTMENT, "request_human"), (_ASKS_TO_BE_EVALUATED, "eligibility")):
+        if _asks_now(asking, text):
+            return request
+    return None
+
+
+def _advice_only_the_model_heard(parse_data: dict[str, Any]) -> bool:
+    """Whether a reading is a medical-advice referral the model chose with no safety pattern."""
+    intent = parse_data.get(INTENT) or {}
+    return intent.get("name") == "medical_advice" and not intent.get("safety_reason")
 
 
 def _asks_now(asking: re.Pattern[str], text: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.message_shape import asks, is_elliptic, sentences, shape_of
+from bot.message_shape import asks, is_elliptic, leans_back, sentences, shape_of
 
 
 def test_sentences_are_split_on_punctuation_and_line_breaks():
@@ -154,3 +154,33 @@ def test_the_question_ending_a_long_run_on_sentence_is_found(text, question):
 )
 def test_a_punctuated_or_short_sentence_is_not_split(text):
     assert shape_of(text).sentences == (text,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2. Et si on a déjà tout payé sur place avec notre carte de crédit?",
+        "pis laquelle est la plus proche de l'aéroport de Paris",
+        "and how long would ya be laid up after that one compared to hers",
+        "which one's in paris",
+    ],
+)
+def test_a_longer_message_opening_with_a_connector_or_pointing_back_leans_on_its_thread(text):
+    assert leans_back(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Combien de temps dure la convalescence après une fusion lombaire?",
+        "How long is the recovery after a lumbar fusion?",
+        "et je me demandais aussi si la CNESST paie le billet d'avion et l'hôtel pour ma femme qui va m'accompagner là-bas",
+    ],
+)
+def test_a_whole_question_or_a_long_one_does_not_lean_back(text):
+    assert not leans_back(text)
+
+
+@pytest.mark.parametrize("text", ["1. Combien ça coûte?\n2. C'est où?", "1) how much is it? 2) where is it?"])
+def test_list_numbers_are_no_sentences(text):
+    assert all(any(letter.isalpha() for letter in sentence) for sentence in sentences(text))

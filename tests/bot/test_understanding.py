@@ -454,6 +454,8 @@ async def test_the_last_question_is_the_thread_when_both_fit_as_well(language):
         "Can I book an appointment with Dr Desforges when he is in Montreal?",
         "cé tu un robot? jveux parler a un vrai humain svp",
         "are you a robot? can I talk to a real person please",
+        "Est-ce que le Dr Desforges fait les suivis lui-même? Sinon j'aimerais quand même jaser au téléphone avec quelqu'un.",
+        "Does Dr Desforges do the follow-ups himself? If not I would still like to talk on the phone with someone.",
     ],
 )
 async def test_asking_for_an_appointment_is_a_request_for_a_person_whoever_it_names(text):
@@ -794,3 +796,56 @@ async def test_asking_for_a_person_after_asking_about_a_machine_stays_a_request(
     pipeline = FakePipeline({text: parsed("request_human", 0.87)})
     result = await understand(text, pipeline, conversation())
     assert result["intent"]["name"] == "request_human"
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up"),
+    [
+        (
+            "Quels frais la CNESST rembourse-t-elle pour une chirurgie faite à l'étranger?",
+            "2. Et si on a déjà tout payé sur place avec notre carte de crédit?",
+        ),
+        (
+            "What kinds of back surgery do they do in France, and which one keeps the motion?",
+            "can he get that one here in Canada or only over there",
+        ),
+    ],
+)
+async def test_a_longer_message_that_opens_with_a_connector_or_points_back_leans_on_its_thread(first, follow_up):
+    combined = f"{first} {follow_up}"
+    pipeline = FakePipeline(
+        {follow_up: parsed("faq", 0.3, "faq/payment_financing"), combined: parsed("faq", 0.7, "faq/cnesst_paid_abroad")}
+    )
+    tracker = conversation((first, parsed("faq", 0.9, "faq/cnesst_paid_abroad")))
+    result = await understand(follow_up, pipeline, tracker)
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/cnesst_paid_abroad"
+    assert result["understanding"] == {"reading": "follow_up", "read": combined}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qu'est-ce que je dois faire pour savoir si je peux me faire opérer par votre entremise, est-ce que je suis admissible?",
+        "What do I need to do to find out if I can get my surgery done through you?",
+    ],
+)
+async def test_a_request_wins_over_a_referral_only_the_model_heard(text):
+    pipeline = FakePipeline({text: parsed("medical_advice", 0.7)})
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "eligibility"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Est-ce que je dois arrêter mon Eliquis avant l'opération? Sinon je voudrais parler à quelqu'un.",
+        "Should I stop my Eliquis before the operation? If not I'd like to talk to someone.",
+    ],
+)
+async def test_a_referral_a_safety_pattern_found_stays_a_referral_beside_a_request(text):
+    referral = {
+        **parsed("medical_advice", 1.0),
+        "intent": {"name": "medical_advice", "confidence": 1.0, "safety_reason": "medication"},
+    }
+    result = await understand(text, FakePipeline({text: referral}), conversation())
+    assert result["intent"]["name"] == "medical_advice"
