@@ -39,9 +39,11 @@ HALVES = (
     "safety6_test",
     "dev7",
     "test7",
+    "dev8",
+    "test8",
 )
 # The halves that are only ever scored: their cases are never printed.
-SCORED_ONLY = frozenset({"test", "test3", "test7", "safety4_test", "safety6_test"})
+SCORED_ONLY = frozenset({"test", "test3", "test7", "test8", "safety4_test", "safety6_test"})
 # The first reply each expected behaviour starts with (FAQ answers are ``utter_faq/<key>``).
 REPLIES = {
     "not_in_documents": {"utter_not_in_documents", "utter_not_in_documents_topic"},
