@@ -23,7 +23,7 @@ from bot.text import fold, words
 # question word, a request or Quebec's question particle (« ça coûte-tu », « je peux tu »).
 _QUESTION_OPENING = re.compile(
     r"^(?:(?:ok|oui|non|bonjour|allo|salut|hi|hello|hey|yo|so|alors|donc|mais|but|and|et|pis|faque|ben|well)[\s,]+)*"
-    r"(?:est-ce|est ce|qu'est|quel|quelle|quels|quelles|combien|comment|pourquoi|quand|ou est|ou se|qui|"
+    r"(?:est-ce|est ce|qu'est|quest-ce|quest ce|kesk|keske|quel|quelle|quels|quelles|combien|comment|pourquoi|quand|ou est|ou se|qui|"
     r"peut-on|peux-tu|pouvez|pourriez|pourrais|puis-je|y a-t-il|y'a-tu|ya-tu|dites-moi|dis-moi|expliqu|aidez|"
     r"what|whats|how|why|when|where|who|which|is|are|am|do|does|did|can|could|would|will|should|may|"
     r"tell me|please|help|explain|any)\b"
@@ -31,7 +31,8 @@ _QUESTION_OPENING = re.compile(
 _QUESTION_ANYWHERE = re.compile(
     r"\w-(?:tu|vous|t-il|t-elle|il|elle|on|je|ils|elles)\b"
     r"|\b(?:tu|t'?u)\b"
-    r"|\b(?:c'?est quoi|cest quoi|c koi|ckoi|koi|quoi|comment|combien|cb|cmb|cbien|pourquoi|quel|quelle|quels|quelles|est-ce|est ce)\b"
+    r"|\b(?:c'?est quoi|cest quoi|c koi|ckoi|koi|quoi|comment|combien|cb|cmb|cbien|pourquoi|quel|quelle|quels|quelles|est-ce|est ce"
+    r"|quest-ce|quest ce|qu'est-ce|kesk|keske)\b"
     r"|\b(?:savoir|je me demand\w*|j'?aimerais|jaimerais|je voudrais|on aimerait|on voudrait|nous aimerions"
     r"|je souhait\w*|j'?veux|jveux|je veux|on veut|je cherche|svp|s'il vous plait|possible)\b"
     r"|\b(?:what|whats|how|why|where|which|who|can i|can you|could you|could i|would you|would i|do you|do i"
@@ -43,8 +44,8 @@ _QUESTION_ANYWHERE = re.compile(
 # What makes a short message lean on the previous one: an opening connector, a word that
 # points back (« celle-là », "that one"), or, in a very short message, a pronoun.
 _ELLIPTIC_OPENING = re.compile(
-    r"^(?:ok(?:ay)?[\s,]+|oui[\s,]+|yes[\s,]+|merci[\s,]+|thanks[\s,]+)?"
-    r"(?:et|pis|puis|pi|mais|pour|sinon|and|what about|how about|so|but|also|same|ok et|ok pis)\b"
+    r"^(?:(?:ok(?:ay)?|oui|yes|merci|thanks|thank you|nice|cool|parfait|super|great|good|very good|d'accord)[\s,.!]+)?"
+    r"(?:et|pis|puis|pi|mais|pour|sinon|and|n|what about|how about|so|but|also|same|ok et|ok pis)\b"
 )
 _POINTING_BACK = re.compile(
     r"\b(?:celle-la|celui-la|ceux-la|celles-la|celle la|celui la|ceux la|celles la|la meme chose|meme chose|"
@@ -59,6 +60,7 @@ RUN_ON_STORY_WORDS = 10
 RUN_ON_QUESTION_WORDS = 4
 _RUN_ON_QUESTION = re.compile(
     r"\b(?:est[- ]ce qu(?:e|')|c'?est quoi|combien|comment|pourquoi|quel(?:le)?s?|y a-t-il|y'?a[- ]tu|ya tu|vous pouvez tu"
+    r"|je (?:veux|voudrais|voulais|aimerais) savoir|jveux savoir|i (?:want|wanna|would like|'d like) to know"
     r"|is there|are there|what|how|why|can (?:i|you|someone)|could (?:i|you)|do (?:i|you|they)|does"
     r"|should i|will i|is it)\b"
 )

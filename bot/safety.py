@@ -573,6 +573,11 @@ _MEDICAL_ADVICE = _any(
     r"\b(?:je fume|i smoke|i'm a smoker|je bois|i drink)\b.{0,120}(?:\?|quit|stop|arret|cesser)",
     r"\b(?:je dois|dois-je|devrais-je|faut-il que j|est-ce que je dois|est-ce que je devrais|je devrais-tu|je dois-tu)"
     r" (?:arreter|cesser) (?:de )?(?:fumer|boire|vapoter)",
+    # An allergy of one's own, then what to do or use instead (« jsuis allergique a la
+    # chlorhexidine… jutilise quoi a place »): a question for the physician or the pharmacist.
+    r"\b(?:je suis|jsuis|j'suis|chu|i'm|im|i am)(?: \w+)? (?:allergique|allergic)\b.{0,120}"
+    r"(?:\?|\bquoi\b|a la place|a place|instead|remplac\w*|substitu\w*|can i|should i|do i|est-ce que je|dois-je"
+    r"|je dois|je peux|jpeux|jutilise|j'utilise|use\b|take\b)",
 )
 
 
@@ -892,6 +897,8 @@ _SPEAKER = re.compile(
     r"\b(?:mon|ma|my|his|her|son|sa) (?:\w+ )?(?:dit|disait|pense|trouve|croit|veut|insiste|says|said|thinks|insists|wants"
     r"|tells me|told me|found me|m'a trouve|is calling|drove|conduit|keeps saying)\b"
 )
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_MOIS = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
 _PAST = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many|some) (?:years?|months?) ago",
@@ -899,7 +906,11 @@ _PAST = _any(
     r"\b(?:l'?an passe|l'?an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
     r"\b(?:c'est (?:passe|fini|regle|parti)|ca (?:s'est|a) (?:regle|passe)|(?:went|gone) away|resolved"
     r"|(?:all )?cleared up|since recovered|fully recovered|gueri|guerie|it's over|is over|no longer)\b",
-    r"\b(?:last (?:yr|month|spring|summer|fall|autumn|winter)|le mois (?:passe|dernier)"
+    # (« depuis l'hiver passé », "since last month" say when it began: it goes on.)
+    r"(?<!since )(?<!depuis )\b(?:last (?:yr|month|spring|summer|fall|autumn|winter|"
+    + _MONTHS
+    + r")|le mois (?:passe|dernier)"
+    r"|(?:en )?" + _MOIS + r" (?:passe|dernier)"
     r"|l'(?:ete|hiver|automne|printemps) (?:passe|dernier)"
     r"|back to normal|revenu a la normale|revenu normal|revenu correct|c'etait (?:la grippe|un virus|une grippe)|it was (?:the )?flu"
     r"|la derniere fois|the last time|date de (?:19|20)\d\d)\b",
@@ -990,6 +1001,11 @@ _DATED = _any(
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many|some) (?:years?|months?) ago",
     r"\b(?:en|in) (?:19|20)\d\d\b",
     r"\b(?:l'?an passe|l'?an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
+    # A season or a month gone by (« l'hiver passé », "last November"), unless it is when the
+    # trouble began (« depuis l'hiver passé », "since last month": it goes on).
+    r"(?<!since )(?<!depuis )\b(?:last (?:month|spring|summer|fall|autumn|winter|" + _MONTHS + r")"
+    r"|le mois (?:passe|dernier)|l'(?:ete|hiver|automne|printemps) (?:passe|dernier)"
+    r"|(?:en )?" + _MOIS + r" (?:passe|dernier))\b",
 )
 _NOW = _any(
     r"\b(?:depuis|since) (?:a matin|a soir|le souper|le diner|le dejeuner|midi|supper|dinner|lunch|noon|breakfast)\b",

@@ -58,7 +58,7 @@ STORY_REPLACES = {
     "deny",
 }
 # Readings an elliptic message may have by mistake, which the previous question may correct.
-CONTEXT_MAY_CHANGE = {FAQ, "nlu_fallback", FOLLOW_UP, "not_in_documents", "out_of_scope", "inform"}
+CONTEXT_MAY_CHANGE = {FAQ, "nlu_fallback", FOLLOW_UP, SHARE_STORY, "not_in_documents", "out_of_scope", "inform"}
 # A request among the sentences of a long message wins over its questions.
 REQUESTS = {"eligibility", "request_human"}
 # A part of a message read as a request must say what it asks for: to be evaluated, an
@@ -70,7 +70,7 @@ _REQUEST_CUE = re.compile(
     r"|commencer|debuter|demarr\w*|appel\w*|rappel\w*|telephon\w*|parler|jaser|contact\w*|joindre|coordonnat\w*"
     r"|conseill\w*|quelqu'un|humain|une personne|vraie personne|assess\w*|appointment|book\w*|sign(?:ing)? up"
     r"|regist\w*|start\w*|begin|get started|call\w*|phone|speak|talk|reach|coordinator|someone|somebody|a person"
-    r"|real person|human|agent|screen\w*|apply|application|soumettre|submit)\b"
+    r"|real person|human|agent|screen\w*|apply|application|soumettre|submit|criteres?|criteria|verifi\w*|suitable)\b"
 )
 # Asking, in the first person, for an appointment or a call is a request for a person whatever
 # else the message names (« je peux tu avoir un rendez-vous avec le Dr Desforges? » is not a
@@ -117,7 +117,13 @@ _ASKS_FOR_APPOINTMENT = re.compile(
     r"|call me|contact me|phone me|reach me|email me|get back to me)\b"
     r"|\b(?:parler|jaser|discuter) (?:a|avec) (?:un|une) (?:responsable|conseill\w*|coordonnat\w*)\b"
     r"|\b(?:plutot qu'(?:avec|a) (?:un|une|le|la) (?:assistant|robot|bot|machine|agent virtuel)"
-    r"|(?:not|pas) (?:\w+ ){0,3}(?:chatting|talking|chatter|parler|jaser) (?:with|to|avec|a) (?:a|an|un|une) (?:bot|robot|machine))"
+    r"|(?:not|pas) (?:\w+ ){0,3}(?:chatting|talking|chatter|parler|jaser|explaining|explain|writing|typing|expliquer"
+    r"|ecrire|raconter|conter)(?: [\w']+){0,3}? (?:with|to|avec|a|aux) (?:a|an|un|une|les|des|the|des|vos|your)?"
+    r" ?(?:bots?|robots?|machines?|chatbots?|ordis?|ordinateurs?|computers?|ai|ia))"
+    # … or to be put through to a person (« passez-moi donc un vrai monde », "get me an actual human").
+    r"|\b(?:passez-moi|passe-moi|passez moi|donnez-moi|je veux|jveux|get me|give me|put me through to|connect me"
+    r" (?:to|with)|transfer me to)(?: donc)? (?:a |an |un |une )?(?:vrai monde|vraie? personne|humain|vrai humain"
+    r"|actual (?:human|person)|real (?:human|person)|live (?:human|person|agent)|human|person)\b"
     r"|\b(?:transmettre|pass|forward) (?:ma demande|my request|my file|mon dossier) (?:a|to) (?:un|une|a|an|your)"
     r" (?:coordonnat\w*|conseill\w*|coordinator|advisor|person|personne)"
 )
@@ -138,7 +144,8 @@ _ASKS_TO_BE_EVALUATED = re.compile(
     r" (?:si|if|whether) (?:[\w']+ ){0,4}?(?:(?:candidat|canidat|canditat|candiat)(?!ure)\w*|candidate|qualif\w*"
     r"|admissible|el+[ei]g[aei]b\w*|vous (?:me |le |la |les )?prendri\w*|vous (?:me |m')?accepter\w*"
     r"|(?:you|you'd|you would|your team) (?:\w+ )?(?:take|accept) (?:me|him|her|my (?:case|file)))\b"
-    r"|\b(?:rentre|fit|fits|meet|meets|correspond\w*) (?:\w+ )?(?:dans |in |to |with |a )?(?:vos|your|les|the) (?:criteres|criteria)\b"
+    r"|\b(?:rentre|fit|fits|meet|meets|correspond\w*|repond\w*|satisf\w*) (?:\w+ )?(?:dans |in |to |with |a |aux )?(?:vos|your|les|the)?"
+    r" ?(?:criteres|criteria)\b"
     # … to start the process (« partir le processus avec vous autres », "get the ball rolling"),
     # (not the CNESST's process: « how do I start my CNESST application » is a question about it),
     r"|\b(?![^.?!]{0,80}\b(?:cnesst|csst)\b)(?:(?:je|j') ?(?:veux|voudrais|aimerais|souhaite\w*|desire\w*)|jveux|jvoudrais"
@@ -157,6 +164,20 @@ _ASKS_TO_BE_EVALUATED = re.compile(
     r" (?:to |pour )?(?:get|be|me faire|etre|se faire) (?:looked at|as+es+ed|evaluated|screened|seen|evalue\w*)\b"
     r"|\b(?:pre-?screen|evaluation preliminaire)\b"
     r"|\bget (?:my |the |his |her )?(?:surgery|operation|it) done (?:through|with|by) (?:you|your|u)\b"
+    # … someone to look at one's case (« je voudrais que quelqu'un regarde mon affaire », "i want
+    # somebody to look at my case"), or one's case submitted (« soumettre mon dossier »).
+    r"|\b(?:voudrais|aimerais|veux|souhaite\w*|j'?aimerais|jaimerais)(?: bien)? qu(?:'|e )(?:quelqu'un|qqn|vous|vos"
+    r" \w+|un \w+|une \w+)(?: [\w']+){0,2}? (?:regarde|regardiez|examine|examiniez|evalue|evaluiez|etudie"
+    r"|etudiiez|analyse|analysiez|jette un \w+|jetiez un \w+) (?:[\w']+ ){0,2}?(?:mon|ma|mes|son|sa|ses|notre)"
+    r" (?:affaire|dossier|cas|situation|irm|resonance|file)\b"
+    r"|\b(?:want|like|need|get|have)(?: for)? (?:somebody|someone|you|your team|one of your \w+|a surgeon|a doctor"
+    r"|a specialist|your doctors?|your surgeons?) to (?:look at|look over|review|assess|evaluate|check|go over"
+    r"|take a look at) (?:my|his|her|our) (?:case|file|situation|mri|back|records|chart)\b"
+    r"|\b(?:submit|soumettre|send you|vous envoyer|vous soumettre) (?:my|his|her|mon|son|notre|ma|sa) (?:case|file"
+    r"|dossier|cas)(?: (?:for|pour) (?:your|votre|vos|an?|une) (?:consideration|evaluation|review|examen|analyse))?\b"
+    r"|\b(?:determine|decide|assess|tell me|figure out|determiner|juger) (?:whether|if|si) (?:i|he|she|my \w+|je"
+    r"|j'|il|elle) (?:would be|am|is|could be|serais|suis|serait|est|pourrais etre) (?:\w+ )?(?:suitable|a good fit"
+    r"|a fit|apte|un bon candidat|une bonne candidate)\b"
 )
 # … unless it asks when or how soon (« en combien de temps je peux avoir un rendez-vous? »).
 _ASKS_WHEN = re.compile(
@@ -551,21 +572,45 @@ async def _story_or_question(
             question = None
     if question and shape.question.rstrip().endswith("?") and confidence_of(question) >= SURE_QUESTION:
         return question, "question", shape.question
+    asked = shape.question
     if shape.elliptic:
         # « Pis ça se fait où, ça? » after a story: the story is its subject.
         question = None
-    if intent_of(whole) in REQUESTS and confidence_of(whole) >= WHOLE_REQUEST_CONFIDENCE:
+    if shape.question and question is None:
+        # « …the fusion in 2023… how do they figure out whats actually causing it »: the question
+        # read with what the story is about (the fusion), when that answers it.
+        with_subject = await _question_with_its_subject(text, shape.question, parse)
+        if with_subject is not None:
+            question, asked = with_subject
+    if (
+        intent_of(whole) in REQUESTS
+        and confidence_of(whole) >= WHOLE_REQUEST_CONFIDENCE
+        and not _unsaid_request(whole, text)
+    ):
         return whole, "whole", text
     request = await _request_among(shape, parse)
     if request is not None:
         return request
     if question:
-        return question, "question", shape.question
+        return question, "question", asked
     if shape.is_story and intent_of(whole) in STORY_REPLACES:
         return _with_intent(whole, SHARE_STORY), "story", text
     if intent_of(whole) == SHARE_STORY:
         return _with_intent(whole, "nlu_fallback"), "whole", text
     return whole, "whole", text
+
+
+async def _question_with_its_subject(text: str, question: str, parse: Parse) -> tuple[dict[str, Any], str] | None:
+    """The reading of ``question`` after what the rest of ``text`` is about (:func:`subject_of`),
+    and its text, when it is a FAQ answer; ``None`` when the story names no subject the
+    question lacks, or the reading answers nothing."""
+    subject = subject_of(text.replace(question, " "))
+    if not subject or set(subject.split()) <= set(fold(question).split()):
+        return None
+    combined_text = f"{subject} {question}"
+    reading = await parse(combined_text)
+    sure = intent_of(reading) == FAQ and confidence_of(reading) >= SURE_QUESTION
+    return (reading, combined_text) if sure else None
 
 
 def _request_made(text: str) -> str | None:

@@ -256,6 +256,22 @@ _ASKS_WHO_PAYS = re.compile(
 )
 # An amount in an answer: euros, dollars or a share.
 _AMOUNT = re.compile(r"\d[\d\s.,]*\s?(?:€|\$|%|euros?|dollars?)|€\s?\d|\$\s?\d")
+# A question that asks how long something takes or lasts (« en combien de temps la CNESST
+# donne-t-elle son accord? », "how long does the operation take?").
+_ASKS_A_DURATION = re.compile(
+    r"\b(?:combien de (?:temps|jours|semaines|mois|heures)|en combien de temps|how long|how many (?:days|weeks|months"
+    r"|hours|years)|how soon|how quickly|quel(?:le)? (?:est le |serait le )?delai|what(?:'s| is) the deadline"
+    r"|weeks or months|semaines ou mois)\b"
+)
+# A duration in an answer (« 3 à 6 mois », "a few weeks"), or the word of a deadline it names
+# without a figure (« respecter les délais de déclaration »: a question about the deadline is
+# answered by the answer that says there is one).
+_DURATION = re.compile(
+    r"\d+\s?(?:-|à|a|to|–|ou|or)?\s?\d*\s?(?:jours?|semaines?|mois|ans|annees|heures?|days?|weeks?|months?|years?"
+    r"|hours?|h)\b|\b(?:quelques|plusieurs|a few|several|few|un|une|deux|trois|quatre|cinq|six|one|two|three|four"
+    r"|five|24|48)\s(?:jours?|semaines?|mois|ans|annees|heures?|days?|weeks?|months?|years?|hours?)\b"
+    r"|\b(?:delais?|deadlines?)\b"
+)
 # A question that points back to its story (« est-ce qu'il fait partie de votre réseau? », "do
 # they pay for France?"): a doctor or an acronym named in the story is what it asks about.
 _REFERS_BACK = re.compile(r"\b(?:il|elle|lui|eux|ils|pareil|la meme chose|he|she|him|her|they|them|it|that|the same)\b")
@@ -349,10 +365,32 @@ def acronyms(unknown: list[str]) -> list[str]:
 
 
 def named_doctors(text: str, unknown: list[str]) -> list[str]:
-    """The unknown words of ``text`` that are a doctor's name (« Dr Roussel », "Dr. Marchand")."""
-    return [
-        word for word in unknown if re.search(rf"\b(?:{_DOCTOR})\.?\s+(?:[A-ZÀ-Ý][\w-]*\s+)?{re.escape(word)}\b", text)
-    ]
+    """The unknown words of ``text`` that are a doctor's name (« Dr Roussel », "Dr. Marchand",
+    « Dr Jean Roussel »: after a first name, only a capitalised word is the surname, not the
+    verb of « le Dr Ménard recevra-t-il… »)."""
+    return [word for word in unknown if re.search(_doctor_named(word), text)]
+
+
+def _doctor_named(word: str) -> str:
+    """A pattern for ``word`` as a doctor's name in a text."""
+    surname = re.escape(word)
+    after_first_name = rf"[A-ZÀ-Ý][\w-]*\s+{surname}" if word[:1].isupper() else "(?!)"
+    return rf"\b(?:{_DOCTOR})\.?\s+(?:{surname}|{after_first_name})\b"
+
+
+# The person's own doctor, then the name (« Notre médecin de famille, le Dr Ménard », "my GP Dr
+# Patel"): someone of the story, as « mon mari » is, not what the question asks about.
+_OWN_DOCTOR = (
+    r"(?i:\b(?:mon|ma|notre|nos|son|sa|leur|my|our|his|her|their)\s+(?:[\w'-]+\s+){0,3}?(?:m[ée]decin|docteure?"
+    r"|doctor|doc|gp|physician|chirurgien(?:ne)?|surgeon|neurochirurgien(?:ne)?|neurosurgeon|orthop[ée]diste"
+    r"|sp[ée]cialiste|specialist|omnipraticien(?:ne)?|physiatre|physiatrist)\b(?:\s+(?:de famille|traitante?))?"
+    r"[\s,:(-]*(?:(?:le|la|l')\s*)?)"
+)
+
+
+def own_doctors(text: str, unknown: list[str]) -> set[str]:
+    """The unknown words of ``text`` that name the person's own doctor (:data:`_OWN_DOCTOR`)."""
+    return {word for word in unknown if re.search(_OWN_DOCTOR + _doctor_named(word).removeprefix(r"\b"), text)}
 
 
 def _confidence(selection: dict[str, Any]) -> float:
@@ -437,6 +475,7 @@ class TopicCoverage(GraphComponent):
         answer_vocabularies: dict[str, Vocabulary] | None = None,
         answer_words: Vocabulary | None = None,
         priced_answers: set[str] | None = None,
+        timed_answers: set[str] | None = None,
     ) -> None:
         """Creates the component, trained when ``vocabulary`` is given."""
         self.config = config
@@ -447,6 +486,8 @@ class TopicCoverage(GraphComponent):
         # The words the answers themselves say (not the questions), and the answers that give an amount.
         self.answer_words = answer_words or Vocabulary(set())
         self.priced_answers = priced_answers or set()
+        # … and those that give a duration or name a deadline.
+        self.timed_answers = timed_answers or set()
 
     @classmethod
     def create(
@@ -478,8 +519,15 @@ class TopicCoverage(GraphComponent):
         }
         self.answer_words = Vocabulary.of_texts([text for texts_ in answer_texts.values() for text in texts_])
         self.priced_answers = {key for key, texts_ in answer_texts.items() if any(_AMOUNT.search(t) for t in texts_)}
+        self.timed_answers = {
+            key for key, texts_ in answer_texts.items() if any(_DURATION.search(fold(t)) for t in texts_)
+        }
         with self._model_storage.write_to(self._resource) as directory:
-            facts = {"words": sorted(self.answer_words.known), "priced": sorted(self.priced_answers)}
+            facts = {
+                "words": sorted(self.answer_words.known),
+                "priced": sorted(self.priced_answers),
+                "timed": sorted(self.timed_answers),
+            }
             (directory / ANSWER_FACTS_FILE).write_text(json.dumps(facts), encoding="utf-8")
             (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(self.vocabulary.known)), encoding="utf-8")
             answers = {key: sorted(vocabulary.known) for key, vocabulary in self.answer_vocabularies.items()}
@@ -525,6 +573,7 @@ class TopicCoverage(GraphComponent):
             answer_vocabularies,
             Vocabulary(set(facts.get("words", []))),
             set(facts.get("priced", [])),
+            set(facts.get("timed", [])),
         )
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -541,6 +590,8 @@ class TopicCoverage(GraphComponent):
             named, named_in = unknown, asked
             if asked != text and _REFERS_BACK.search(fold(asked)):
                 named, named_in = self.vocabulary.unknown_words(text, int(self.config["min_word_length"])), text
+            own = own_doctors(text, [*unknown, *named])
+            unknown, named = [w for w in unknown if w not in own], [w for w in named if w not in own]
             doctors = named_doctors(text, named) or acronyms(named) or self._bodies(named_in)
             if intent in {DEFAULT_NLU_FALLBACK_INTENT_NAME, self.config["out_of_scope_intent"]} and not asks(text):
                 # Not a question (« zxcv qwerty », a name typed out of place): not understood,
@@ -556,7 +607,9 @@ class TopicCoverage(GraphComponent):
                 self._mark(message, text, doctors[:TOPIC_WORDS], named=True)
             elif places := self._places_no_answer_names(asked):
                 self._mark(message, text, places[:TOPIC_WORDS], named=True)
-            elif intent == self.config["retrieval_intent"] and self._asks_a_price_it_lacks(message, asked):
+            elif intent == self.config["retrieval_intent"] and (
+                self._asks_a_price_it_lacks(message, asked) or self._asks_a_duration_it_lacks(message, asked)
+            ):
                 self._mark(message, text, [])
             elif unknown and not self._sure_answer(message, intent):
                 self._mark(message, text, unknown[:TOPIC_WORDS])
@@ -611,6 +664,15 @@ class TopicCoverage(GraphComponent):
             return False
         key = self._selection(message).get("intent_response_key")
         return bool(key) and key not in self.priced_answers
+
+    def _asks_a_duration_it_lacks(self, message: Message, asked: str) -> bool:
+        """Whether ``asked`` asks how long something takes and the answer chosen gives no
+        duration (« how long does the CNESST take to give its prior approval? » chose the answer
+        about the CNESST's steps, which says nothing of how long): the documents do not say."""
+        if not self.timed_answers or not _ASKS_A_DURATION.search(fold(asked)):
+            return False
+        key = self._selection(message).get("intent_response_key")
+        return bool(key) and key not in self.timed_answers
 
     def _read_fallback(self, message: Message, text: str) -> None:
         """A fallback between a FAQ and « not in the documents »: the FAQ when its answer is

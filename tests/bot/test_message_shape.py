@@ -163,6 +163,8 @@ def test_a_punctuated_or_short_sentence_is_not_split(text):
         "pis laquelle est la plus proche de l'aéroport de Paris",
         "and how long would ya be laid up after that one compared to hers",
         "which one's in paris",
+        "ok. pis la physio quand je reviens à Alma, y'a personne de spécialisé icitte",
+        "n how long til they get back to me",
     ],
 )
 def test_a_longer_message_opening_with_a_connector_or_pointing_back_leans_on_its_thread(text):

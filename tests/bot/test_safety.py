@@ -698,3 +698,62 @@ def test_a_cause_told_beside_a_new_fall_does_not_calm_it(text):
 )
 def test_taking_a_questionnaire_an_appointment_or_a_flight_is_not_medication(text):
     assert assess(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pour les douches antiseptiques avant l'opé, jsuis allergique à la chlorhexidine, j'utilise quoi à la place?",
+        "I'm allergic to chlorhexidine, what do I use instead for the antiseptic showers before surgery?",
+    ],
+)
+def test_asking_what_to_do_about_ones_own_allergy_is_medical_advice(text):
+    assert assess(text) == SafetyFinding("medical_advice", "personal_advice")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ma femme est allergique aux chats, est-ce qu'il y en a à l'hôtel?",
+        "Are the clinics told about patients' allergies before the operation?",
+    ],
+)
+def test_an_allergy_not_ones_own_or_not_asked_about_is_left_alone(text):
+    assert assess(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "depuis l'hiver passé mes jambes lâchent et je retiens plus mon urine",
+        "Since last winter my legs give out and I can't hold my urine anymore",
+    ],
+)
+def test_a_red_flag_going_on_since_a_season_gone_by_is_an_emergency(text):
+    assert assess(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Un voisin a perdu l'usage de ses jambes soudainement l'hiver passé. Moi rien de tel. "
+        "Après une décompression, on est debout au bout de combien de temps?",
+        "A neighbour lost the use of his legs quite suddenly last winter. I have had nothing of the sort. "
+        "After a decompression, how soon is one back on one's feet?",
+    ],
+)
+def test_suddenness_dated_to_a_season_gone_by_is_not_now(text):
+    assert assess(text, suspected=True).intent == "red_flag_mention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je suis agente de bord, on a eu des turbulences en novembre dernier et depuis j'ai des picotements dans la main. "
+        "Comment prouver à la CNESST que l'opération est nécessaire?",
+        "I'm a flight attendant, we hit turbulence last November and since then I have pins and needles in my hand. "
+        "How do I show the CNESST that the operation is necessary?",
+    ],
+)
+def test_an_injury_of_a_month_gone_by_is_no_suspected_emergency(text):
+    assert assess(text, suspected=True) is None

@@ -662,6 +662,12 @@ async def test_asking_how_soon_one_is_evaluated_is_a_question(text):
         "Je voudrais checker si je suis qualifié pour le programme",
         "what do i got to do to get looked at for it",
         "I want to start the process. I have an open CNESST file since my fall last year. What's the first step?",
+        "je voudrais que quelqu'un regarde mon dossier pour voir si ça vaut la peine",
+        "i want somebody to look at my case and tell me straight. how do i get that going",
+        "Je souhaite vous soumettre mon dossier pour une évaluation.",
+        "I would like to submit my case for your consideration.",
+        "Pouvons-nous vérifier ensemble s'il répond à vos critères pour une opération en France?",
+        "Please tell me how to proceed so that someone can determine whether I would be suitable.",
     ],
 )
 async def test_natural_ways_of_asking_to_be_evaluated_start_the_questionnaire(text):
@@ -683,6 +689,8 @@ async def test_natural_ways_of_asking_to_be_evaluated_start_the_questionnaire(te
         "can you have somebody give me a call back this afternoon",
         "jaimerais parler a un responsable de votre bord",
         "I don't want to take the questionnaire, can someone call me?",
+        "je parle pas avec les machines moi, passez-moi donc un vrai monde",
+        "no offence but im not explaining my back to a bot. get me an actual human",
     ],
 )
 async def test_natural_ways_of_asking_for_a_person_start_the_hand_off(text):
@@ -849,3 +857,84 @@ async def test_a_referral_a_safety_pattern_found_stays_a_referral_beside_a_reque
     }
     result = await understand(text, FakePipeline({text: referral}), conversation())
     assert result["intent"]["name"] == "medical_advice"
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "combined"),
+    [
+        (
+            "J'ai eu ma fusion en 2023, ça allait bien 4 mois. Maintenant la douleur descend dans les deux jambes. "
+            "comment ils font pour trouver ce qui cause ça",
+            "comment ils font pour trouver ce qui cause ça",
+            "fusion comment ils font pour trouver ce qui cause ça",
+        ),
+        (
+            "so i had the fusion in 2023, was good for like 4 months. now the pain goes down both legs. "
+            "how do they figure out whats actually causing it",
+            "how do they figure out whats actually causing it",
+            "fusion how do they figure out whats actually causing it",
+        ),
+    ],
+)
+async def test_a_question_that_lacks_its_subject_is_read_with_the_story_s(text, question, combined):
+    pipeline = FakePipeline(
+        {
+            text: parsed("not_in_documents", 0.7),
+            question: parsed("not_in_documents", 0.7),
+            combined: parsed("faq", 0.8, "faq/fbss_diagnosis"),
+        }
+    )
+    result = await understand(text, pipeline, conversation())
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/fbss_diagnosis"
+    assert result["understanding"] == {"reading": "question", "read": combined}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_story_s_subject_is_not_kept_when_the_reading_with_it_is_unsure(language):
+    text, question = {
+        "fr": (
+            "J'ai eu ma fusion en 2023. La douleur est revenue. comment ils trouvent la cause",
+            "comment ils trouvent la cause",
+        ),
+        "en": ("I had my fusion in 2023. The pain came back. how do they find the cause", "how do they find the cause"),
+    }[language]
+    pipeline = FakePipeline(
+        {text: parsed("not_in_documents", 0.7), f"fusion {question}": parsed("faq", 0.3, "faq/surgery_fusion")}
+    )
+    result = await understand(text, pipeline, conversation())
+    assert result["intent"]["name"] == "not_in_documents"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jsuis ébéniste à mon compte. la sciatique me lâche pas depuis l'automne. vous autres en france c'est combien de temps avant de passer",
+        "I'm a cabinetmaker, self-employed. The sciatica hasn't let go since the fall. over in france how long before you get in",
+    ],
+)
+async def test_a_whole_message_read_as_a_request_it_does_not_say_gives_way_to_its_question(text):
+    question = text.split(". ")[-1]
+    pipeline = FakePipeline({text: parsed("eligibility", 0.95), question: parsed("faq", 0.5, "faq/wait_times")})
+    result = await understand(text, pipeline, conversation())
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/wait_times"
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up"),
+    [
+        (
+            "combien de temps pour récupérer d'une hernie opérée",
+            "ok. pis la physio quand je reviens à Alma. y'a personne de spécialisé icitte",
+        ),
+        (
+            "how long to recover from a disc operation",
+            "ok. and the physio when I'm back in Thunder Bay. nobody specialised up here",
+        ),
+    ],
+)
+async def test_a_follow_up_that_looks_like_a_story_is_read_with_its_thread(first, follow_up):
+    combined = f"{first} {follow_up}"
+    pipeline = FakePipeline({follow_up: parsed("share_story", 0.6), combined: parsed("faq", 0.6, "faq/telehealth")})
+    tracker = conversation((first, parsed("faq", 0.9, "faq/recovery_time")))
+    result = await understand(follow_up, pipeline, tracker)
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/telehealth"

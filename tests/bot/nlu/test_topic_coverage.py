@@ -510,3 +510,59 @@ def test_a_price_an_answer_gives_or_a_question_of_who_pays_keeps_the_answer(tmp_
     coverage = trained_with(tmp_path, [], ANSWERS_WITH_PLACES)
     (processed,) = coverage.process([chosen(text, key)])
     assert processed.get("intent")["name"] == "faq"
+
+
+ANSWERS_WITH_DURATIONS = {
+    **ANSWERS_WITH_PLACES,
+    "utter_faq/recovery_time": [
+        {"text": "Après une fusion, la convalescence dure de 3 à 6 mois."},
+        {"text": "After a fusion, recovery takes 3 to 6 months."},
+    ],
+    "utter_faq/cnesst_paid_abroad": [
+        {"text": "Oui, en respectant les délais de déclaration de la CNESST."},
+        {"text": "Yes, within the CNESST's declaration deadlines."},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Combien de temps la CNESST prend-elle pour donner son accord préalable?",
+        "en combien de temps vous faites la décompression?",
+        "How long does the CNESST usually take to give the prior approval?",
+        "how many weeks is a decompression treatment",
+    ],
+)
+def test_a_duration_asked_of_an_answer_without_one_is_not_in_the_documents(tmp_path, text):
+    coverage = trained_with(tmp_path, [], ANSWERS_WITH_DURATIONS)
+    (processed,) = coverage.process([chosen(text, "faq/decompression")])
+    assert processed.get("intent")["name"] == "not_in_documents"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Combien de temps dure la convalescence après une fusion?", "faq/recovery_time"),
+        ("How long is the recovery after a fusion?", "faq/recovery_time"),
+        ("combien de temps j'ai pour réclamer à la CNESST une fois revenu?", "faq/cnesst_paid_abroad"),
+        ("how long do I have to claim from the CNESST once I'm back?", "faq/cnesst_paid_abroad"),
+    ],
+)
+def test_a_duration_an_answer_gives_or_a_deadline_it_names_keeps_the_answer(tmp_path, text, key):
+    coverage = trained_with(tmp_path, [], ANSWERS_WITH_DURATIONS)
+    (processed,) = coverage.process([chosen(text, key)])
+    assert processed.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Notre médecin de famille, le Dr Ménard, tient à rester dans la boucle. Le Dr Ménard recevra-t-il les comptes rendus?",
+        "My family doctor, Dr. Okafor, wants to stay in the loop. Will Dr. Okafor get the reports?",
+    ],
+)
+def test_ones_own_doctor_named_is_context_not_a_topic(tmp_path, text):
+    coverage = trained_with(tmp_path, [], ANSWERS_WITH_DURATIONS)
+    (processed,) = coverage.process([chosen(text, "faq/cost_france")])
+    assert processed.get("intent")["name"] == "faq"
