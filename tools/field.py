@@ -2,9 +2,10 @@
 
 Each case is a conversation of one to four messages, written as patients write, sent through
 the REST channel to a new conversation; its last message is scored. ``python -m tools.field``
-scores a development set (``dev``; ``dev2`` and ``dev3``, written later on the weakest kinds)
-and lists every miss (for tuning); the test halves (``test``, scored by ``tools.benchmark``, and
-``test3``, written with ``dev3``) are only ever scored, never read case by case.
+scores a development set (``dev``, ``dev2``, ``dev3``, ``dev7`` and ``dev8``, written later on
+the weakest kinds; only ``dev8`` is not training data) and lists every miss (for tuning); the
+test halves (``test``, scored by ``tools.benchmark``, and ``test3``, ``test7`` and ``test8``,
+written with their rounds' development halves) are only ever scored, never read case by case.
 """
 
 from __future__ import annotations
