@@ -359,7 +359,7 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
         The parse data to act on, with an ``understanding`` entry naming the reading kept.
     """
     parse = _once_per_text(_asking_is_someone_there(parse))
-    whole = await parse(text)
+    whole = _small_talk_nearly_sure(await parse(text))
     if text.startswith("/") or (tracker and tracker.active_loop_name):
         return whole
     if intent_of(whole) in FINAL_INTENTS - {MENTION}:
@@ -379,7 +379,7 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     request = _request_made(text)
     if intent_of(chosen) not in REQUESTS and request is not None:
         return _merged(whole, _with_intent(whole, request), "request", text)
-    if intent_of(chosen) == "request_human" and _asks_if_a_machine(text):
+    if (intent_of(chosen) == "request_human" or not answers(chosen)) and _asks_if_a_machine(text):
         return _merged(whole, _with_intent(whole, BOT_CHALLENGE), "whole", text)
     earlier = previous_questions(tracker)
     # Elliptic (« pis pour celle-là? »), or not understood alone right after a question.
@@ -611,6 +611,28 @@ async def _question_with_its_subject(text: str, question: str, parse: Parse) -> 
     reading = await parse(combined_text)
     sure = intent_of(reading) == FAQ and confidence_of(reading) >= SURE_QUESTION
     return (reading, combined_text) if sure else None
+
+
+# Small talk the model nearly recognised (« qu'est-ce que tu peux faire? » at 0.48 under the
+# fallback's 0.5) is answered as such: the help and the « I am an assistant » answers cost
+# nothing and offer the next step, where the fallback only asks to rephrase.
+SMALL_TALK = {"help", "bot_challenge", "greet", "thank", "goodbye"}
+SMALL_TALK_CONFIDENCE = 0.4
+
+
+def _small_talk_nearly_sure(parse_data: dict[str, Any]) -> dict[str, Any]:
+    """A fallback whose likeliest intent is small talk at ``SMALL_TALK_CONFIDENCE`` or more,
+    read as that small talk; any other reading as it is."""
+    if intent_of(parse_data) != "nlu_fallback":
+        return parse_data
+    ranked = [entry for entry in parse_data.get(INTENT_RANKING_KEY) or [] if entry.get("name") != "nlu_fallback"]
+    if (
+        ranked
+        and ranked[0].get("name") in SMALL_TALK
+        and float(ranked[0].get("confidence") or 0) >= SMALL_TALK_CONFIDENCE
+    ):
+        return _with_intent(parse_data, ranked[0]["name"])
+    return parse_data
 
 
 def _request_made(text: str) -> str | None:

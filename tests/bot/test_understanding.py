@@ -791,8 +791,10 @@ def test_the_subject_of_a_question_is_its_words_of_the_domain(question, subject)
         "is this a bot?",
     ],
 )
-async def test_asking_whether_one_talks_to_a_machine_is_no_request(text):
-    pipeline = FakePipeline({text: parsed("request_human", 0.87)})
+@pytest.mark.parametrize("read_as", ["request_human", "nlu_fallback", "not_in_documents"])
+async def test_asking_whether_one_talks_to_a_machine_is_no_request(text, read_as):
+    # The model may read it as a request, or not understand it at all (a retrained model did).
+    pipeline = FakePipeline({text: parsed(read_as, 0.87)})
     result = await understand(text, pipeline, conversation())
     assert result["intent"]["name"] == "bot_challenge"
 
@@ -938,3 +940,28 @@ async def test_a_follow_up_that_looks_like_a_story_is_read_with_its_thread(first
     tracker = conversation((first, parsed("faq", 0.9, "faq/recovery_time")))
     result = await understand(follow_up, pipeline, tracker)
     assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/telehealth"
+
+
+def ranked_fallback(top: str, confidence: float) -> dict:
+    return {
+        "intent": {"name": "nlu_fallback", "confidence": 0.5},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": top, "confidence": confidence},
+            {"name": "faq", "confidence": 0.1},
+        ],
+        "entities": [],
+    }
+
+
+@pytest.mark.parametrize(("text", "intent"), [("qu'est-ce que tu peux faire?", "help"), ("what can you do?", "help")])
+async def test_small_talk_nearly_recognised_is_answered_as_such(text, intent):
+    result = await understand(text, FakePipeline({text: ranked_fallback(intent, 0.48)}), conversation())
+    assert result["intent"]["name"] == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [("zxcv qwerty", "help"), ("c'est quoi le rapport", "faq")])
+async def test_a_fallback_far_from_small_talk_stays_a_fallback(text, intent):
+    confidence = 0.2 if intent == "help" else 0.45
+    result = await understand(text, FakePipeline({text: ranked_fallback(intent, confidence)}), conversation())
+    assert result["intent"]["name"] == "nlu_fallback"
