@@ -138,9 +138,9 @@ def is_elliptic(text: str) -> bool:
 def leans_back(text: str) -> bool:
     """Whether ``text``, sent right after a question, leans on it: it is elliptic, or, up to
     ``LEANING_MAX_WORDS`` words, opens with a connector or points back (« celle-là », "which one")."""
-    folded = _LIST_NUMBER.sub("", " ".join(fold(text).split()))
-    if is_elliptic(folded):
+    if is_elliptic(text):
         return True
+    folded = _LIST_NUMBER.sub("", " ".join(fold(text).split()))
     leaning = _ELLIPTIC_OPENING.search(folded) or _POINTING_BACK.search(folded)
     return bool(leaning) and len(words(folded)) <= LEANING_MAX_WORDS
 

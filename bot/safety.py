@@ -899,6 +899,13 @@ _SPEAKER = re.compile(
 )
 _MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _MOIS = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
+# A season or a month gone by (« l'hiver passé », "last November"); past and dated both, unless it
+# is when the trouble began (« depuis l'hiver passé », "since last month": it goes on).
+_SINCE_NOT_BEFORE = r"(?<!since )(?<!depuis )"
+_GONE_BY = (
+    r"last (?:month|spring|summer|fall|autumn|winter|" + _MONTHS + r")|le mois (?:passe|dernier)"
+    r"|l'(?:ete|hiver|automne|printemps) (?:passe|dernier)|(?:en )?" + _MOIS + r" (?:passe|dernier)"
+)
 _PAST = _any(
     r"\bil y a (?:\w+ )?(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs) (?:ans?|annees?|mois)",
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many|some) (?:years?|months?) ago",
@@ -906,18 +913,14 @@ _PAST = _any(
     r"\b(?:l'?an passe|l'?an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
     r"\b(?:c'est (?:passe|fini|regle|parti)|ca (?:s'est|a) (?:regle|passe)|(?:went|gone) away|resolved"
     r"|(?:all )?cleared up|since recovered|fully recovered|gueri|guerie|it's over|is over|no longer)\b",
-    # (« depuis l'hiver passé », "since last month" say when it began: it goes on.)
-    r"(?<!since )(?<!depuis )\b(?:last (?:yr|month|spring|summer|fall|autumn|winter|"
-    + _MONTHS
-    + r")|le mois (?:passe|dernier)"
-    r"|(?:en )?" + _MOIS + r" (?:passe|dernier)"
-    r"|l'(?:ete|hiver|automne|printemps) (?:passe|dernier)"
-    r"|back to normal|revenu a la normale|revenu normal|revenu correct|c'etait (?:la grippe|un virus|une grippe)|it was (?:the )?flu"
+    _SINCE_NOT_BEFORE
+    + r"\b(?:last yr|"
+    + _GONE_BY
+    + r"|back to normal|revenu a la normale|revenu normal|revenu correct|c'etait (?:la grippe|un virus|une grippe)|it was (?:the )?flu"
     r"|la derniere fois|the last time|date de (?:19|20)\d\d)\b",
     r"\b(?:\d+|a|one|two|three|a few|several) yrs? ago\b",
     r"\bdepuis (?:19|20)\d\d\b|\bsince (?:(?:my|the) [\w ]{1,30} )?(?:in )?(?:19|20)\d\d\b",
-    r"\b(?:way )?back in (?:19|20)\d\d\b|\bback in (?:january|february|march|april|may|june|july|august|september"
-    r"|october|november|december)\b",
+    r"\b(?:way )?back in (?:19|20)\d\d\b|\bback in " + _MONTHS + r"\b",
     r"\b(?:fine|good|ok|okay|grand|great|correct|normal) (?:now|since)\b|\b(?:been|all) (?:grand|good|fine|ok|okay)"
     r" since\b|\bc'est correct (?:maintenant|depuis)\b|\bdepuis ca tient\b",
     r"\bduring my (?:years|career)\b|\bau cours de ma carriere\b|\bin my (?:career|years)\b",
@@ -1001,11 +1004,7 @@ _DATED = _any(
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many|some) (?:years?|months?) ago",
     r"\b(?:en|in) (?:19|20)\d\d\b",
     r"\b(?:l'?an passe|l'?an dernier|l'?annee (?:passee|derniere)|last year|back then|a l'epoque|at the time)\b",
-    # A season or a month gone by (« l'hiver passé », "last November"), unless it is when the
-    # trouble began (« depuis l'hiver passé », "since last month": it goes on).
-    r"(?<!since )(?<!depuis )\b(?:last (?:month|spring|summer|fall|autumn|winter|" + _MONTHS + r")"
-    r"|le mois (?:passe|dernier)|l'(?:ete|hiver|automne|printemps) (?:passe|dernier)"
-    r"|(?:en )?" + _MOIS + r" (?:passe|dernier))\b",
+    _SINCE_NOT_BEFORE + r"\b(?:" + _GONE_BY + r")\b",
 )
 _NOW = _any(
     r"\b(?:depuis|since) (?:a matin|a soir|le souper|le diner|le dejeuner|midi|supper|dinner|lunch|noon|breakfast)\b",

@@ -359,9 +359,10 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
         The parse data to act on, with an ``understanding`` entry naming the reading kept.
     """
     parse = _once_per_text(_asking_is_someone_there(parse))
-    whole = _small_talk_nearly_sure(await parse(text))
+    whole = await parse(text)
     if text.startswith("/") or (tracker and tracker.active_loop_name):
         return whole
+    whole = _small_talk_nearly_sure(whole)
     if intent_of(whole) in FINAL_INTENTS - {MENTION}:
         # A referral only the model heard (no medication pattern found) gives way to a request
         # the message makes: "What do I need to do to find out if I can get my surgery done

@@ -368,14 +368,14 @@ def named_doctors(text: str, unknown: list[str]) -> list[str]:
     """The unknown words of ``text`` that are a doctor's name (« Dr Roussel », "Dr. Marchand",
     « Dr Jean Roussel »: after a first name, only a capitalised word is the surname, not the
     verb of « le Dr Ménard recevra-t-il… »)."""
-    return [word for word in unknown if re.search(_doctor_named(word), text)]
+    return [word for word in unknown if re.search(rf"\b{_doctor_named(word)}", text)]
 
 
 def _doctor_named(word: str) -> str:
-    """A pattern for ``word`` as a doctor's name in a text."""
+    """A pattern for ``word`` as a doctor's name in a text, from the title on."""
     surname = re.escape(word)
     after_first_name = rf"[A-ZÀ-Ý][\w-]*\s+{surname}" if word[:1].isupper() else "(?!)"
-    return rf"\b(?:{_DOCTOR})\.?\s+(?:{surname}|{after_first_name})\b"
+    return rf"(?:{_DOCTOR})\.?\s+(?:{surname}|{after_first_name})\b"
 
 
 # The person's own doctor, then the name (« Notre médecin de famille, le Dr Ménard », "my GP Dr
@@ -390,7 +390,7 @@ _OWN_DOCTOR = (
 
 def own_doctors(text: str, unknown: list[str]) -> set[str]:
     """The unknown words of ``text`` that name the person's own doctor (:data:`_OWN_DOCTOR`)."""
-    return {word for word in unknown if re.search(_OWN_DOCTOR + _doctor_named(word).removeprefix(r"\b"), text)}
+    return {word for word in unknown if re.search(_OWN_DOCTOR + _doctor_named(word), text)}
 
 
 def _confidence(selection: dict[str, Any]) -> float:

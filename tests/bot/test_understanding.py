@@ -965,3 +965,10 @@ async def test_a_fallback_far_from_small_talk_stays_a_fallback(text, intent):
     confidence = 0.2 if intent == "help" else 0.45
     result = await understand(text, FakePipeline({text: ranked_fallback(intent, confidence)}), conversation())
     assert result["intent"]["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize("text", ["merci, je sais pas trop", "thanks, not sure"])
+async def test_inside_a_form_a_fallback_near_small_talk_is_read_as_it_is(text):
+    pipeline = FakePipeline({text: ranked_fallback("thank", 0.45)})
+    result = await understand(text, pipeline, conversation(active_loop="eligibility_form"))
+    assert result["intent"]["name"] == "nlu_fallback"
