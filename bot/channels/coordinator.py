@@ -11,17 +11,15 @@ that was not given a secret opens nothing. Conversation ids (phone numbers on Wh
 in the JSON body, never in the path, so they stay out of access logs.
 
 Each operation holds the conversation's lock (the lock store, shared through Redis when several
-processes run) while it reads and changes the tracker, as Rasa's own handling of a message does.
-Rasa's Redis lock store sometimes fails to hand over a lock under concurrent requests
-(``LockError: Could not acquire lock``, seen with eight replies at once on two processes): the
-lock is asked for again, a few times, before the console is told the server is busy. A waiting
-operation looks at the lock every 50 ms rather than Rasa's default second, so replies sent close
-together go through in turn without each waiting a whole second (docs/decisions.md).
+processes run, bot/stores/redis_lock_store.py) while it reads and changes the tracker, as Rasa's
+own handling of a message does. A waiting operation looks at the lock every 50 ms rather than
+Rasa's default second, so replies sent close together go through in turn without each waiting a
+whole second (docs/decisions.md). A lock that cannot be had (its queue gone after a ticket
+expired) is answered 503 ``busy``: the console tells the coordinator to send again.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 import os
@@ -55,8 +53,6 @@ SECRET_VARIABLE = "SOS_HANDOFF_SECRET"
 MIN_SECRET_LENGTH = 16
 REPLY_LIMIT = 2000
 NAME_LIMIT = 64
-LOCK_ATTEMPTS = 5
-LOCK_RETRY_S = 0.2
 LOCK_POLL_S = 0.05
 JOINED_RESPONSE = "utter_coordinator_joined"
 RELEASE_RESPONSES = {"give_back": "utter_coordinator_handed_back", "close": "utter_coordinator_closed"}
@@ -165,16 +161,16 @@ def _guarded(operation: Operation) -> Callable[[Request], Awaitable[HTTPResponse
         agent = getattr(request.app.ctx, "agent", None)
         if agent is None or agent.processor is None:
             return _refused(503, "not_ready")
-        for _attempt in range(LOCK_ATTEMPTS):
-            try:
-                async with agent.lock_store.lock(conversation_id, wait_time_in_seconds=LOCK_POLL_S):
-                    tracker = await agent.processor.get_tracker(conversation_id)
-                    if not tracker.events:
-                        return _refused(404, "unknown_conversation")
-                    return await operation(request, tracker, body)
-            except LockError:
-                await asyncio.sleep(LOCK_RETRY_S)
-        logger.warning("coordinator endpoint: the conversation's lock could not be had; the console is told to retry")
+        try:
+            async with agent.lock_store.lock(conversation_id, wait_time_in_seconds=LOCK_POLL_S):
+                tracker = await agent.processor.get_tracker(conversation_id)
+                if not tracker.events:
+                    return _refused(404, "unknown_conversation")
+                return await operation(request, tracker, body)
+        except LockError:
+            logger.warning(
+                "coordinator endpoint: the conversation's lock could not be had; the console is told to retry"
+            )
         return _refused(503, "busy")
 
     guarded.__name__ = operation.__name__

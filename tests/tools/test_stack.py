@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 import redis
-from rasa.core.lock_store import LockStore, RedisLockStore
+from rasa.core.lock_store import LockStore
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.stores.redis_lock_store import RedisLockStore
 from bot.stores.redis_tracker_store import RedisTrackerStore
 from tools.model import PROJECT
 from tools.stack import RasaStack, RedisServer
@@ -46,7 +47,8 @@ def test_redis_endpoints_keep_each_conversation_a_day_in_redis(redis_endpoints, 
 
 
 def test_redis_endpoints_share_conversation_locks_between_processes(redis_endpoints):
-    # Each server process creates its own lock store; the tickets live in Redis.
+    # Each server process creates its own lock store (the project's, changing tickets atomically);
+    # the tickets live in Redis.
     first, second = LockStore.create(redis_endpoints.lock_store), LockStore.create(redis_endpoints.lock_store)
     assert isinstance(first, RedisLockStore)
     served = first.issue_ticket("lock-test")
