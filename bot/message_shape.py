@@ -27,6 +27,9 @@ _QUESTION_OPENING = re.compile(
     r"peut-on|peux-tu|pouvez|pourriez|pourrais|puis-je|y a-t-il|y'a-tu|ya-tu|dites-moi|dis-moi|expliqu|aidez|"
     r"what|whats|how|why|when|where|who|which|is|are|am|do|does|did|can|could|would|will|should|may|"
     r"tell me|please|help|explain|any)\b"
+    # … or inverts its verb and subject without the hyphen (« peut on se faire opérer les 2? »).
+    r"|^(?:peut|peux|pouvez|pourrait|pourrais|pourriez|puis|doit|dois|devrait|faut|faudrait|est|sont|serait|va|vont"
+    r"|a|ont|aurait|aura|fait|font)[- ](?:t[- ])?(?:on|je|tu|il|elle|vous|ils|elles)\b"
 )
 _QUESTION_ANYWHERE = re.compile(
     r"\w-(?:tu|vous|t-il|t-elle|il|elle|on|je|ils|elles)\b"
@@ -50,7 +53,8 @@ _ELLIPTIC_OPENING = re.compile(
 _POINTING_BACK = re.compile(
     r"\b(?:celle-la|celui-la|ceux-la|celles-la|celle la|celui la|ceux la|celles la|la meme chose|meme chose|"
     r"l'autre|les autres|la-bas|that one|this one|those ones|these ones|the other one|the other ones|the same"
-    r"|those|these|either one|both of them|les deux|which one|which ones|lequel|laquelle|lesquels|lesquelles)\b"
+    r"|those|these|either one|both of them|les deux|which one|which ones|lequel|laquelle|lesquels|lesquelles"
+    r"|les 2|ces deux|ces 2|the two|the 2|these two|those two)\b"
 )
 _PRONOUN = re.compile(r"\b(?:ca|cela|ce|y|en|le|la|les|it|that|this|them|they|there|too|aussi)\b")
 # A sentence this long is a run-on that may hold a story and its question; each part must

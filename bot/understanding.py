@@ -394,6 +394,9 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
         if threaded is not None:
             reading, combined_text = threaded
             return _merged(whole, reading, "follow_up", combined_text)
+        own = _own_answer(chosen)
+        if own is not None:
+            return _merged(whole, own, reading, read)
     if intent_of(chosen) == FOLLOW_UP or (earlier and shape.elliptic and _unsure(chosen)):
         chosen = _with_intent(chosen, FOLLOW_UP)
     return _merged(whole, chosen, reading, read)
@@ -420,6 +423,19 @@ async def _best_thread(
             if best is None or fit > best[0]:
                 best = (fit, reading, combined_text)
     return None if best is None else (best[1], best[2])
+
+
+def _own_answer(parse_data: dict[str, Any]) -> dict[str, Any] | None:
+    """A follow-up that no thread answers, read as the FAQ answer its own words surely ask for,
+    or ``None``. "And roughly how long would one wait to be seen at one of those?" after the
+    list of centres: with its thread it asks how long about the centres, which their answer does
+    not say; alone, the wait times are surely what it asks."""
+    selected = _selected_answer(parse_data)
+    key = selected.get("intent_response_key")
+    if intent_of(parse_data) != FOLLOW_UP or not key or float(selected.get("confidence") or 0.0) < SURE_QUESTION:
+        return None
+    faq = _with_intent(parse_data, FAQ)
+    return {**faq, INTENT: {**faq[INTENT], "full_retrieval_intent_name": key}}
 
 
 def _fit(reading: dict[str, Any], alone: dict[str, Any]) -> float:

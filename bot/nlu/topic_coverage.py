@@ -272,6 +272,20 @@ _DURATION = re.compile(
     r"|five|24|48)\s(?:jours?|semaines?|mois|ans|annees|heures?|days?|weeks?|months?|years?|hours?)\b"
     r"|\b(?:delais?|deadlines?)\b"
 )
+# A question that asks which centre (« quelle clinique fait la chirurgie endoscopique? », "which
+# hospital does the disc replacement?"), or which one of the centres its story names.
+_ASKS_WHICH_CENTRE = re.compile(
+    r"\b(?:quel(?:le)?s? (?:clinique|hopital|centre|etablissement)s?|(?:lequel|laquelle|lesquels|lesquelles)"
+    r" (?:des|de ces|de vos) (?:cliniques|hopitaux|centres|etablissements)"
+    r"|which (?:clinic|hospital|centre|center|facility)s?|which one of (?:the|your|these|those|them)"
+    r"|at what (?:clinic|hospital)|dans quel(?:le)? (?:clinique|hopital|centre|etablissement))\b"
+)
+_WHICH_ONE = re.compile(r"\b(?:which one|which ones|lequel|laquelle|lesquels|lesquelles)\b")
+_CENTRES = re.compile(r"\b(?:cliniques?|clinics?|hopitaux|hopital|hospitals?|centres?|centers?)\b")
+# A centre named in an answer (« CHU de Bordeaux », « Clinique Bizet », "Clinique TAGMED").
+_NAMED_CENTRE = re.compile(
+    r"\b(?:CHU|Clinique|Clinic|Hôpital|Hospital|Centre hospitalier)\s(?:du |de la |des |de |d')?(?:l')?[A-ZÉÈ][\w'-]+"
+)
 # A question that points back to its story (« est-ce qu'il fait partie de votre réseau? », "do
 # they pay for France?"): a doctor or an acronym named in the story is what it asks about.
 _REFERS_BACK = re.compile(r"\b(?:il|elle|lui|eux|ils|pareil|la meme chose|he|she|him|her|they|them|it|that|the same)\b")
@@ -476,6 +490,7 @@ class TopicCoverage(GraphComponent):
         answer_words: Vocabulary | None = None,
         priced_answers: set[str] | None = None,
         timed_answers: set[str] | None = None,
+        centred_answers: set[str] | None = None,
     ) -> None:
         """Creates the component, trained when ``vocabulary`` is given."""
         self.config = config
@@ -488,6 +503,7 @@ class TopicCoverage(GraphComponent):
         self.priced_answers = priced_answers or set()
         # … and those that give a duration or name a deadline.
         self.timed_answers = timed_answers or set()
+        self.centred_answers = centred_answers or set()
 
     @classmethod
     def create(
@@ -522,11 +538,15 @@ class TopicCoverage(GraphComponent):
         self.timed_answers = {
             key for key, texts_ in answer_texts.items() if any(_DURATION.search(fold(t)) for t in texts_)
         }
+        self.centred_answers = {
+            key for key, texts_ in answer_texts.items() if any(_NAMED_CENTRE.search(t) for t in texts_)
+        }
         with self._model_storage.write_to(self._resource) as directory:
             facts = {
                 "words": sorted(self.answer_words.known),
                 "priced": sorted(self.priced_answers),
                 "timed": sorted(self.timed_answers),
+                "centres": sorted(self.centred_answers),
             }
             (directory / ANSWER_FACTS_FILE).write_text(json.dumps(facts), encoding="utf-8")
             (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(self.vocabulary.known)), encoding="utf-8")
@@ -574,6 +594,7 @@ class TopicCoverage(GraphComponent):
             Vocabulary(set(facts.get("words", []))),
             set(facts.get("priced", [])),
             set(facts.get("timed", [])),
+            set(facts.get("centres", [])),
         )
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -608,7 +629,9 @@ class TopicCoverage(GraphComponent):
             elif places := self._places_no_answer_names(asked):
                 self._mark(message, text, places[:TOPIC_WORDS], named=True)
             elif intent == self.config["retrieval_intent"] and (
-                self._asks_a_price_it_lacks(message, asked) or self._asks_a_duration_it_lacks(message, asked)
+                self._asks_a_price_it_lacks(message, asked)
+                or self._asks_a_duration_it_lacks(message, asked)
+                or self._asks_which_centre_it_lacks(message, asked, text)
             ):
                 self._mark(message, text, [])
             elif unknown and not self._sure_answer(message, intent):
@@ -673,6 +696,17 @@ class TopicCoverage(GraphComponent):
             return False
         key = self._selection(message).get("intent_response_key")
         return bool(key) and key not in self.timed_answers
+
+    def _asks_which_centre_it_lacks(self, message: Message, asked: str, text: str) -> bool:
+        """Whether ``asked`` asks which centre does something (« quelle clinique fait la chirurgie
+        endoscopique? », or "which one does the TOPS implant?" after a story naming the clinics)
+        and the answer chosen names none: the documents never say which centre does what."""
+        folded = fold(asked)
+        which = _ASKS_WHICH_CENTRE.search(folded) or (_WHICH_ONE.search(folded) and _CENTRES.search(fold(text)))
+        if not self.centred_answers or not which:
+            return False
+        key = self._selection(message).get("intent_response_key")
+        return bool(key) and key not in self.centred_answers
 
     def _read_fallback(self, message: Message, text: str) -> None:
         """A fallback between a FAQ and « not in the documents »: the FAQ when its answer is

@@ -106,6 +106,10 @@ def test_whole_questions_are_not_elliptic(text):
         ("ca coute cb une opé pour une hernie", True),
         ("c koi la différence entre les implants", True),
         ("I'd like to know the price", True),
+        ("peut on faire opere les 2 dans le meme voyage", True),
+        ("va tu falloir que je reste a l'hopital longtemps", True),
+        ("Est il possible de payer en plusieurs fois", True),
+        ("Il va falloir que je reste une semaine.", False),
         ("J'ai mal au dos depuis deux ans.", False),
         ("My physio did not help.", False),
     ],
@@ -165,6 +169,8 @@ def test_a_punctuated_or_short_sentence_is_not_split(text):
         "which one's in paris",
         "ok. pis la physio quand je reviens à Alma, y'a personne de spécialisé icitte",
         "n how long til they get back to me",
+        "combien de temp entre les 2",
+        "how many weeks between the two",
     ],
 )
 def test_a_longer_message_opening_with_a_connector_or_pointing_back_leans_on_its_thread(text):

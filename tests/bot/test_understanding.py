@@ -972,3 +972,35 @@ async def test_inside_a_form_a_fallback_near_small_talk_is_read_as_it_is(text):
     pipeline = FakePipeline({text: ranked_fallback("thank", 0.45)})
     result = await understand(text, pipeline, conversation(active_loop="eligibility_form"))
     assert result["intent"]["name"] == "nlu_fallback"
+
+
+CENTRES_THEN_WAIT = {
+    "fr": (
+        "Avec quelles cliniques travaillez-vous?",
+        "Merci. Pis on attend combien de temps pour être vu dans une de celles-là?",
+    ),
+    "en": (
+        "Which clinics do you work with?",
+        "Thank you. And roughly how long would one wait to be seen at one of those?",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(("confidence", "expected"), [(0.68, "faq/wait_times"), (0.4, None)])
+async def test_a_follow_up_no_thread_answers_gets_the_answer_its_own_words_surely_ask(language, confidence, expected):
+    # With its thread it asks how long about the centres, which their answer does not say.
+    first, follow_up = CENTRES_THEN_WAIT[language]
+    pipeline = FakePipeline(
+        {
+            follow_up: parsed("follow_up", confidence, "faq/wait_times"),
+            f"{first} {follow_up}": parsed("not_in_documents", 0.99),
+        }
+    )
+    result = await understand(follow_up, pipeline, conversation((first, parsed("faq", 0.9, "faq/partner_centres"))))
+    if expected is None:
+        assert result["intent"]["name"] == "follow_up"
+    else:
+        assert result["intent"]["name"] == "faq"
+        assert result["intent"]["full_retrieval_intent_name"] == expected
+        assert result["response_selector"]["faq"]["response"]["intent_response_key"] == expected

@@ -566,3 +566,32 @@ def test_ones_own_doctor_named_is_context_not_a_topic(tmp_path, text):
     coverage = trained_with(tmp_path, [], ANSWERS_WITH_DURATIONS)
     (processed,) = coverage.process([chosen(text, "faq/cost_france")])
     assert processed.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expected"),
+    [
+        ("Quelle clinique fait la chirurgie endoscopique?", "faq/decompression", "not_in_documents"),
+        ("which hospital does the disc replacement?", "faq/decompression", "not_in_documents"),
+        (
+            "J'ai vu vos quatre cliniques sur la liste. Laquelle fait la décompression, c'est tu à Paris?",
+            "faq/decompression",
+            "not_in_documents",
+        ),
+        (
+            "i saw the clinics listed. which one actually does the decompression? is it the one in paris?",
+            "faq/decompression",
+            "not_in_documents",
+        ),
+        # The answer that names the centres answers which centre.
+        ("Quelles cliniques travaillent avec vous?", "faq/partner_centres", "faq"),
+        ("which clinics do you work with?", "faq/partner_centres", "faq"),
+        # « Which one » about anything but a centre is not this question.
+        ("La décompression ou la chirurgie, laquelle est la meilleure?", "faq/decompression", "faq"),
+        ("decompression or surgery, which one is better?", "faq/decompression", "faq"),
+    ],
+)
+def test_which_centre_asked_of_an_answer_naming_none_is_not_in_the_documents(tmp_path, text, key, expected):
+    coverage = trained_with(tmp_path, [], ANSWERS_WITH_PLACES)
+    (processed,) = coverage.process([chosen(text, key)])
+    assert processed.get("intent")["name"] == expected
