@@ -31,6 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR
 
 from bot.message_shape import MessageShape, asks, leans_back, shape_of
+from bot.nlu.topic_coverage import LACKING_KEY
 from bot.safety import assess
 from bot.text import fold, words
 
@@ -463,8 +464,13 @@ def _names_what_the_documents_lack(parse_data: dict[str, Any]) -> bool:
 
 def _unsure(parse_data: dict[str, Any]) -> bool:
     """Whether a reading found nothing to say: a fallback, a follow-up, or « not in the
-    documents » without a word the documents lack (the answer was only unsure)."""
+    documents » without a word the documents lack (the answer was only unsure). An answer
+    found that lacks what the question asks (« quelle clinique fait la chirurgie
+    endoscopique? ») is no unsure reading: after the list of centres, its thread would give the
+    list again."""
     if intent_of(parse_data) == "not_in_documents":
+        if (parse_data.get(INTENT) or {}).get(LACKING_KEY):
+            return False
         return not any(entity.get("entity") == "unknown_topic" for entity in parse_data.get("entities") or [])
     return intent_of(parse_data) in {FOLLOW_UP, "nlu_fallback"}
 

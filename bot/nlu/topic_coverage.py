@@ -61,6 +61,9 @@ ANSWER_FACTS_FILE = "answer_facts.json"
 # A word as written, accents kept, for its lemmas.
 _WRITTEN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 TOPIC_ENTITY = "unknown_topic"
+# Set on the intent when the answer chosen lacks what the question asks (a price, a duration, a
+# centre): the question is whole, and the documents do not say.
+LACKING_KEY = "answer_lacks"
 # The role of a topic that names a doctor or a body the documents never mention (« Dr Garnier »,
 # "WSIB"): no other reading of the message can answer it.
 NAMED_ROLE = "named"
@@ -633,7 +636,7 @@ class TopicCoverage(GraphComponent):
                 or self._asks_a_duration_it_lacks(message, asked)
                 or self._asks_which_centre_it_lacks(message, asked, text)
             ):
-                self._mark(message, text, [])
+                self._mark(message, text, [], lacking=True)
             elif unknown and not self._sure_answer(message, intent):
                 self._mark(message, text, unknown[:TOPIC_WORDS])
             elif intent == self.config["retrieval_intent"] and self._foreign_to_its_answer(message, text):
@@ -760,10 +763,14 @@ class TopicCoverage(GraphComponent):
         message.set(INTENT, intent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
 
-    def _mark(self, message: Message, text: str, topic: list[str], named: bool = False) -> None:
+    def _mark(self, message: Message, text: str, topic: list[str], named: bool = False, lacking: bool = False) -> None:
         """Sets « not in the documents », with the topic's words as an entity (role ``named``
-        when they name a doctor or a body the documents never mention)."""
+        when they name a doctor or a body the documents never mention). ``lacking``: the answer
+        was found and lacks what the question asks (a price, a duration, a centre), which the
+        intent says (``LACKING_KEY``): such a reading is not merely unsure."""
         self._set_intent(message, self.config["target_intent"])
+        if lacking:
+            message.set(INTENT, {**message.get(INTENT), LACKING_KEY: True}, add_to_output=True)
         if not topic:
             return
         entity = {

@@ -1004,3 +1004,22 @@ async def test_a_follow_up_no_thread_answers_gets_the_answer_its_own_words_surel
         assert result["intent"]["name"] == "faq"
         assert result["intent"]["full_retrieval_intent_name"] == expected
         assert result["response_selector"]["faq"]["response"]["intent_response_key"] == expected
+
+
+WHICH_CENTRE_AFTER_THE_CENTRES = {
+    "fr": ("Avec quelles cliniques vous travaillez?", "Quelle clinique fait la chirurgie endoscopique?"),
+    "en": ("Which clinics do you work with?", "which hospital does the disc replacement?"),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_an_answer_that_lacks_what_is_asked_is_not_replaced_by_the_thread(language):
+    # « Not in the documents » because the answer found names no centre: the question is whole,
+    # and its thread (the centres) would give the list of centres again.
+    first, question = WHICH_CENTRE_AFTER_THE_CENTRES[language]
+    lacking = parsed("not_in_documents", 1.0)
+    lacking["intent"]["answer_lacks"] = True
+    pipeline = FakePipeline({question: lacking, f"{first} {question}": parsed("faq", 0.9, "faq/partner_centres")})
+    result = await understand(question, pipeline, conversation((first, parsed("faq", 0.9, "faq/partner_centres"))))
+    assert result["intent"]["name"] == "not_in_documents"
+    assert pipeline.read == [question]

@@ -595,3 +595,5 @@ def test_which_centre_asked_of_an_answer_naming_none_is_not_in_the_documents(tmp
     coverage = trained_with(tmp_path, [], ANSWERS_WITH_PLACES)
     (processed,) = coverage.process([chosen(text, key)])
     assert processed.get("intent")["name"] == expected
+    # The answer was found and lacks what is asked: the reading says so (bot.understanding).
+    assert processed.get("intent").get("answer_lacks", False) is (expected == "not_in_documents")
