@@ -688,8 +688,7 @@ class TopicCoverage(GraphComponent):
         folded = fold(asked)
         if not self.priced_answers or not _ASKS_A_PRICE.search(folded) or _ASKS_WHO_PAYS.search(folded):
             return False
-        key = self._selection(message).get("intent_response_key")
-        return bool(key) and key not in self.priced_answers
+        return self._chosen_answer_not_in(message, self.priced_answers)
 
     def _asks_a_duration_it_lacks(self, message: Message, asked: str) -> bool:
         """Whether ``asked`` asks how long something takes and the answer chosen gives no
@@ -697,8 +696,7 @@ class TopicCoverage(GraphComponent):
         about the CNESST's steps, which says nothing of how long): the documents do not say."""
         if not self.timed_answers or not _ASKS_A_DURATION.search(fold(asked)):
             return False
-        key = self._selection(message).get("intent_response_key")
-        return bool(key) and key not in self.timed_answers
+        return self._chosen_answer_not_in(message, self.timed_answers)
 
     def _asks_which_centre_it_lacks(self, message: Message, asked: str, text: str) -> bool:
         """Whether ``asked`` asks which centre does something (« quelle clinique fait la chirurgie
@@ -708,8 +706,13 @@ class TopicCoverage(GraphComponent):
         which = _ASKS_WHICH_CENTRE.search(folded) or (_WHICH_ONE.search(folded) and _CENTRES.search(fold(text)))
         if not self.centred_answers or not which:
             return False
+        return self._chosen_answer_not_in(message, self.centred_answers)
+
+    def _chosen_answer_not_in(self, message: Message, answers: set[str]) -> bool:
+        """Whether the answer the selector chose is not among ``answers`` (those that give a
+        price, a duration or a centre)."""
         key = self._selection(message).get("intent_response_key")
-        return bool(key) and key not in self.centred_answers
+        return bool(key) and key not in answers
 
     def _read_fallback(self, message: Message, text: str) -> None:
         """A fallback between a FAQ and « not in the documents »: the FAQ when its answer is
