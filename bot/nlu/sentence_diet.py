@@ -28,13 +28,16 @@ import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.constants import (
     ENTITY_RECOGNITION,
     FEATURIZERS,
     INTENT_CLASSIFICATION,
     LABEL,
+    NUM_TRANSFORMER_LAYERS,
     SENTENCE,
+    SEQUENCE,
     SOFTMAX,
 )
 from rasa.utils.tensorflow.layers import RandomlyConnectedDense
@@ -190,6 +193,20 @@ class SentenceDIETClassifier(DIETClassifier):
                     logger.info(f"DIET predicts with TensorFlow: {error}")
         return self._head
 
+    def _create_model_data(
+        self,
+        training_data: list[Message],
+        label_id_dict: dict[str, int] | None = None,
+        label_attribute: str | None = None,
+        training: bool = True,
+    ) -> Any:
+        """DIET's model data, each text's tokens reduced to one empty position when nothing reads
+        them (see ``_one_empty_token``)."""
+        config = self.component_config
+        if config[NUM_TRANSFORMER_LAYERS] == 0 and not config[ENTITY_RECOGNITION]:
+            training_data = [_one_empty_token(message) for message in training_data]
+        return super()._create_model_data(training_data, label_id_dict, label_attribute, training)
+
     def tensorflow_predict(self, message: Message) -> dict[str, Any] | None:
         """DIET's own prediction, through TensorFlow."""
         return super()._predict(message)
@@ -218,3 +235,35 @@ class SentenceDIETClassifier(DIETClassifier):
             logger.warning(f"DIET predicts this message with TensorFlow: {error}")
             return self.tensorflow_predict(message)
         return {"i_scores": scores[np.newaxis, np.newaxis, :]}
+
+
+def _one_empty_token(message: Message) -> Message:
+    """A copy of ``message`` whose text's token features are one position of zeros.
+
+    Without a transformer or entity recognition, DIET's intent loss and scores read the sentence
+    position only: every token position goes through its own position-wise layers, and their
+    results are never read. Yet DIET pads each training batch to its longest message and computes
+    those layers for every position: with patients' stories of a hundred words and more among
+    the training messages, that was most of DIET's training time. One position of zeros, each
+    kind of feature keeping its width (a sparse one is narrowed to one column: its sparse-to-dense
+    layer gives the same number of units whatever its input's width), keeps DIET's layers and
+    their sizes, and the sentence position goes through the same computation.
+    """
+    tokens = [feature for feature in message.features if feature.attribute == TEXT and feature.type == SEQUENCE]
+    if not tokens:
+        return message
+    kept = [feature for feature in message.features if not any(feature is token for token in tokens)]
+    empty: list[Features] = []
+    sparse = [feature for feature in tokens if feature.is_sparse()]
+    if sparse:
+        empty.append(Features(scipy.sparse.coo_matrix((1, 1), dtype=np.float32), SEQUENCE, TEXT, sparse[0].origin))
+    for feature in tokens:
+        if feature.is_dense():
+            zeros = np.zeros((1, feature.features.shape[-1]), dtype=feature.features.dtype)
+            empty.append(Features(zeros, SEQUENCE, TEXT, feature.origin))
+    return Message(
+        data=message.data,
+        output_properties=message.output_properties,
+        time=message.time,
+        features=[*kept, *empty],
+    )

@@ -266,15 +266,36 @@ _ASKS_A_DURATION = re.compile(
     r"|hours|years)|how soon|how quickly|quel(?:le)? (?:est le |serait le )?delai|what(?:'s| is) the deadline"
     r"|weeks or months|semaines ou mois)\b"
 )
-# A duration in an answer (« 3 à 6 mois », "a few weeks"), or the word of a deadline it names
-# without a figure (« respecter les délais de déclaration »: a question about the deadline is
-# answered by the answer that says there is one).
+# A duration in an answer (« 3 à 6 mois », "a few weeks"). An answer that names a deadline
+# without its length (« respecter les délais de déclaration ») does not say how long one has.
 _DURATION = re.compile(
     r"\d+\s?(?:-|à|a|to|–|ou|or)?\s?\d*\s?(?:jours?|semaines?|mois|ans|annees|heures?|days?|weeks?|months?|years?"
     r"|hours?|h)\b|\b(?:quelques|plusieurs|a few|several|few|un|une|deux|trois|quatre|cinq|six|one|two|three|four"
     r"|five|24|48)\s(?:jours?|semaines?|mois|ans|annees|heures?|days?|weeks?|months?|years?|hours?)\b"
-    r"|\b(?:delais?|deadlines?)\b"
 )
+# A question that asks for a rate or a share (« quel est le taux de réussite? », "what's the real
+# success rate, the actual number"): answered only by an answer that gives one (an amount). A
+# rate only named ("does outpatient surgery raise the complication rate?") is not asked for.
+_ASKS_A_RATE = re.compile(
+    r"\b(?:(?:quel(?:le)?s?|c'?est quoi|c quoi) (?:(?:est|sont) )?(?:le |les |leur |votre |vos )?(?:vrais? |reels? )?taux"
+    r"|quel(?:le)? (?:est le )?pourcentage|combien de (?:pour ?cent|%)"
+    r"|what(?:'s|s| is| are) (?:the |your |their )?(?:real |actual |true )?(?:[\w']+ ){0,2}?rates?"
+    r"|what percentage|how many percent|chances? (?:of success|de (?:succes|reussite))|statisti\w+"
+    r"|(?:real|actual) numbers?|vrais? chiffres?)\b"
+)
+# What a rate is of, in a question's rate (« taux de réussite », "complication rate") and in the
+# sentence of an answer that gives an amount (« le taux de satisfaction dépasse 90 % »): a
+# satisfaction rate does not answer a question about a success rate.
+_RATE_KINDS = {
+    "success": re.compile(r"\b(?:reussite|succes|success\w*)\b"),
+    "failure": re.compile(r"\b(?:echecs?|failures?|failed)\b"),
+    "complication": re.compile(r"\bcomplications?\b"),
+    "infection": re.compile(r"\binfections?\b"),
+    "satisfaction": re.compile(r"\b(?:satisfaction|satisfaits?|satisfied)\b"),
+    "recurrence": re.compile(r"\b(?:recidives?|recurrences?)\b"),
+    "cure": re.compile(r"\b(?:guerison|cure)\b"),
+}
+_SENTENCE_END = re.compile(r"[.!?;\n]+")
 # A question that asks which centre (« quelle clinique fait la chirurgie endoscopique? », "which
 # hospital does the disc replacement?"), or which one of the centres its story names.
 _ASKS_WHICH_CENTRE = re.compile(
@@ -405,6 +426,22 @@ _OWN_DOCTOR = (
 )
 
 
+def rate_kinds(text: str) -> set[str]:
+    """What the rates in ``text`` (folded) are of: success, complications, satisfaction…"""
+    return {kind for kind, pattern in _RATE_KINDS.items() if pattern.search(text)}
+
+
+def rates_given(texts: list[str]) -> set[str]:
+    """What the rates an answer gives are of: the kinds named in its sentences with an amount."""
+    return {
+        kind
+        for text in texts
+        for sentence in _SENTENCE_END.split(text)
+        if _AMOUNT.search(sentence)
+        for kind in rate_kinds(fold(sentence))
+    }
+
+
 def own_doctors(text: str, unknown: list[str]) -> set[str]:
     """The unknown words of ``text`` that name the person's own doctor (:data:`_OWN_DOCTOR`)."""
     return {word for word in unknown if re.search(_OWN_DOCTOR + _doctor_named(word), text)}
@@ -494,6 +531,7 @@ class TopicCoverage(GraphComponent):
         priced_answers: set[str] | None = None,
         timed_answers: set[str] | None = None,
         centred_answers: set[str] | None = None,
+        rated_answers: dict[str, set[str]] | None = None,
     ) -> None:
         """Creates the component, trained when ``vocabulary`` is given."""
         self.config = config
@@ -507,6 +545,7 @@ class TopicCoverage(GraphComponent):
         # … and those that give a duration or name a deadline.
         self.timed_answers = timed_answers or set()
         self.centred_answers = centred_answers or set()
+        self.rated_answers = rated_answers or {}
 
     @classmethod
     def create(
@@ -544,12 +583,14 @@ class TopicCoverage(GraphComponent):
         self.centred_answers = {
             key for key, texts_ in answer_texts.items() if any(_NAMED_CENTRE.search(t) for t in texts_)
         }
+        self.rated_answers = {key: kinds for key, texts_ in answer_texts.items() if (kinds := rates_given(texts_))}
         with self._model_storage.write_to(self._resource) as directory:
             facts = {
                 "words": sorted(self.answer_words.known),
                 "priced": sorted(self.priced_answers),
                 "timed": sorted(self.timed_answers),
                 "centres": sorted(self.centred_answers),
+                "rates": {key: sorted(kinds) for key, kinds in sorted(self.rated_answers.items())},
             }
             (directory / ANSWER_FACTS_FILE).write_text(json.dumps(facts), encoding="utf-8")
             (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(self.vocabulary.known)), encoding="utf-8")
@@ -598,6 +639,7 @@ class TopicCoverage(GraphComponent):
             set(facts.get("priced", [])),
             set(facts.get("timed", [])),
             set(facts.get("centres", [])),
+            {key: set(kinds) for key, kinds in facts.get("rates", {}).items()},
         )
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -634,6 +676,7 @@ class TopicCoverage(GraphComponent):
             elif intent == self.config["retrieval_intent"] and (
                 self._asks_a_price_it_lacks(message, asked)
                 or self._asks_a_duration_it_lacks(message, asked)
+                or self._asks_a_rate_it_lacks(message, asked)
                 or self._asks_which_centre_it_lacks(message, asked, text)
             ):
                 self._mark(message, text, [], lacking=True)
@@ -697,6 +740,20 @@ class TopicCoverage(GraphComponent):
         if not self.timed_answers or not _ASKS_A_DURATION.search(fold(asked)):
             return False
         return self._chosen_answer_not_in(message, self.timed_answers)
+
+    def _asks_a_rate_it_lacks(self, message: Message, asked: str) -> bool:
+        """Whether ``asked`` asks for a rate or a share (a success rate, "the actual number") and
+        the answer chosen gives none, or gives a rate of something else (« what's the success rate
+        when they redo a failed fusion? » chose the answer about revision options, which has no
+        figure, or the satisfaction surveys' 90 %): the documents do not say."""
+        rate = _ASKS_A_RATE.search(fold(asked))
+        if not self.priced_answers or not rate:
+            return False
+        kinds = rate_kinds(fold(asked))
+        if not kinds:
+            return self._chosen_answer_not_in(message, self.priced_answers)
+        key = self._selection(message).get("intent_response_key")
+        return bool(key) and not kinds & self.rated_answers.get(key, set())
 
     def _asks_which_centre_it_lacks(self, message: Message, asked: str, text: str) -> bool:
         """Whether ``asked`` asks which centre does something (« quelle clinique fait la chirurgie
@@ -769,7 +826,7 @@ class TopicCoverage(GraphComponent):
     def _mark(self, message: Message, text: str, topic: list[str], named: bool = False, lacking: bool = False) -> None:
         """Sets « not in the documents », with the topic's words as an entity (role ``named``
         when they name a doctor or a body the documents never mention). ``lacking``: the answer
-        was found and lacks what the question asks (a price, a duration, a centre), which the
+        was found and lacks what the question asks (a price, a duration, a rate, a centre), which the
         intent says (``LACKING_KEY``): such a reading is not merely unsure."""
         self._set_intent(message, self.config["target_intent"])
         if lacking:

@@ -7,18 +7,21 @@ back as the server loads it.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.featurizers.dense_featurizer.spacy_featurizer import SpacyFeaturizer
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
-from rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer import LexicalSyntacticFeaturizer
 from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -51,9 +54,6 @@ class Pipeline:
                 self.storage,
                 Resource("sf"),
                 self.context,
-            ),
-            LexicalSyntacticFeaturizer.create(
-                LexicalSyntacticFeaturizer.get_default_config(), self.storage, Resource("lsf"), self.context
             ),
             CountVectorsFeaturizer.create(
                 CountVectorsFeaturizer.get_default_config(), self.storage, Resource("cv1"), self.context
@@ -163,3 +163,45 @@ def test_features_that_do_not_match_are_refused_and_tensorflow_predicts(pipeline
 
     monkeypatch.setattr(head, "scores", refuse)
     assert np.asarray(pipeline.diet._predict(message)["i_scores"]).flatten() == pytest.approx(expected, abs=1e-6)
+
+
+def token_features(message: Message) -> list:
+    return [feature for feature in message.features if feature.attribute == "text" and feature.type == "sequence"]
+
+
+def test_diet_is_given_one_empty_token_per_message(pipeline):
+    message = pipeline.featurized("Combien de temps dure la convalescence après une fusion lombaire?")
+    assert all(feature.features.shape[0] > 5 for feature in token_features(message))
+    model_data = pipeline.diet._create_model_data([message], training=False)
+    assert model_data.data["text"]["sequence_lengths"][0].tolist() == [1]
+    # the message itself keeps its tokens' features, for the components after DIET
+    assert all(feature.features.shape[0] > 5 for feature in token_features(message))
+
+
+def test_the_tokens_positions_are_never_read(pipeline, monkeypatch):
+    """Whatever the token positions hold, DIET's TensorFlow scores are the same: they come from
+    the sentence position alone, which is what makes the empty token harmless."""
+    message = pipeline.featurized("la CNESST paye-tu pour une chirurgie en France?")
+    expected = np.asarray(pipeline.diet.tensorflow_predict(message)["i_scores"]).flatten()
+    rng = np.random.default_rng(7)
+    tokens = token_features(message)
+    noisy = Message(data=message.data, features=[f for f in message.features if not any(f is t for t in tokens)])
+    signature = pipeline.diet.model.data_signature["text"]["sequence"]
+    sparse = next(feature for feature in signature if feature.is_sparse)
+    dense = next(feature for feature in signature if not feature.is_sparse)
+    noisy.features += [
+        Features(scipy.sparse.coo_matrix(rng.random((6, sparse.units), dtype=np.float32)), "sequence", "text", "a"),
+        Features(rng.normal(size=(6, dense.units)).astype(np.float32), "sequence", "text", "b"),
+    ]
+    # Rasa's own model data, without the empty token: the six noisy positions reach the model.
+    monkeypatch.setattr(pipeline.diet, "_create_model_data", partial(DIETClassifier._create_model_data, pipeline.diet))
+    assert pipeline.diet._create_model_data([noisy], training=False).data["text"]["sequence_lengths"][0].tolist() == [6]
+    scores = np.asarray(pipeline.diet.tensorflow_predict(noisy)["i_scores"]).flatten()
+    assert scores == pytest.approx(expected, abs=1e-5)
+
+
+def test_with_a_transformer_diet_is_given_the_tokens(tmp_path):
+    pipeline = Pipeline(tmp_path, {"number_of_transformer_layers": 1, "transformer_size": 32, "epochs": 1})
+    message = pipeline.featurized("Combien de temps dure la convalescence après une fusion lombaire?")
+    model_data = pipeline.diet._create_model_data([message], training=False)
+    assert model_data.data["text"]["sequence_lengths"][0].tolist()[0] > 5

@@ -11,7 +11,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.topic_coverage import TopicCoverage, Vocabulary
+from bot.nlu.topic_coverage import LACKING_KEY, TopicCoverage, Vocabulary
 
 KNOWN_QUESTIONS = [
     ("Combien coûte une chirurgie du dos en France?", "faq"),
@@ -541,16 +541,84 @@ def test_a_duration_asked_of_an_answer_without_one_is_not_in_the_documents(tmp_p
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "combien de temps j'ai pour envoyer mes factures à la CNESST une fois revenu? 30 jours? 6 mois?",
+        "Quel est le délai pour réclamer à la CNESST après le retour?",
+        "how many days do I have after I get back to send my invoices to the CNESST?",
+        "how long do I have to claim from the CNESST once I'm back?",
+    ],
+)
+def test_a_deadline_an_answer_names_without_its_length_does_not_say_how_long(tmp_path, text):
+    # « respecter les délais de déclaration » says there is a deadline, not how long it is.
+    coverage = trained_with(tmp_path, [], ANSWERS_WITH_DURATIONS)
+    (processed,) = coverage.process([chosen(text, "faq/cnesst_paid_abroad")])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert processed.get("intent")[LACKING_KEY] is True
+
+
+@pytest.mark.parametrize(
     ("text", "key"),
     [
         ("Combien de temps dure la convalescence après une fusion?", "faq/recovery_time"),
         ("How long is the recovery after a fusion?", "faq/recovery_time"),
-        ("combien de temps j'ai pour réclamer à la CNESST une fois revenu?", "faq/cnesst_paid_abroad"),
-        ("how long do I have to claim from the CNESST once I'm back?", "faq/cnesst_paid_abroad"),
     ],
 )
-def test_a_duration_an_answer_gives_or_a_deadline_it_names_keeps_the_answer(tmp_path, text, key):
+def test_a_duration_an_answer_gives_keeps_the_answer(tmp_path, text, key):
     coverage = trained_with(tmp_path, [], ANSWERS_WITH_DURATIONS)
+    (processed,) = coverage.process([chosen(text, key)])
+    assert processed.get("intent")["name"] == "faq"
+
+
+ANSWERS_WITH_RATES = {
+    **ANSWERS_WITH_DURATIONS,
+    "utter_faq/patient_satisfaction": [
+        {"text": "Le taux de satisfaction dépasse 90 %."},
+        {"text": "Satisfaction is over 90%."},
+    ],
+    "utter_faq/ambulatory_surgery": [
+        {"text": "En France, le taux de chirurgie ambulatoire dépasse 63 %."},
+        {"text": "In France, the outpatient surgery rate is over 63%."},
+    ],
+    "utter_faq/revision_options": [
+        {"text": "Une chirurgie de révision peut être envisagée si nécessaire."},
+        {"text": "Revision surgery may be considered if necessary."},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c'est quoi le vrai taux de réussite quand ils refont une fusion qui a pas marché?",
+        "Quel pourcentage de réussite pour une révision?",
+        "whats the real success rate when they redo a fusion that failed. the actual number",
+        "what are the chances of success of a revision?",
+    ],
+)
+@pytest.mark.parametrize("key", ["faq/revision_options", "faq/patient_satisfaction"])
+def test_a_rate_asked_of_an_answer_without_it_is_not_in_the_documents(tmp_path, text, key):
+    # The revision answer gives no figure; the satisfaction answer gives a rate of something else.
+    coverage = trained_with(tmp_path, [], ANSWERS_WITH_RATES)
+    (processed,) = coverage.process([chosen(text, key)])
+    assert processed.get("intent")["name"] == "not_in_documents"
+    assert processed.get("intent")[LACKING_KEY] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Quel est le taux de satisfaction des patients?", "faq/patient_satisfaction"),
+        ("what's the patients' satisfaction rate?", "faq/patient_satisfaction"),
+        ("quel pourcentage des patients sont satisfaits?", "faq/patient_satisfaction"),
+        ("est-ce que l'ambulatoire augmente le taux de complications?", "faq/ambulatory_surgery"),
+        ("does outpatient surgery raise the complication rate?", "faq/ambulatory_surgery"),
+        ("Est-ce qu'on peut refaire une fusion qui a pas marché?", "faq/revision_options"),
+        ("can they redo a fusion that failed?", "faq/revision_options"),
+    ],
+)
+def test_a_rate_an_answer_gives_or_a_question_of_no_rate_keeps_the_answer(tmp_path, text, key):
+    coverage = trained_with(tmp_path, [], ANSWERS_WITH_RATES)
     (processed,) = coverage.process([chosen(text, key)])
     assert processed.get("intent")["name"] == "faq"
 
