@@ -391,24 +391,43 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     elliptic = shape.elliptic or unasked_request or bool(earlier and leans_back(shape.question or text))
     leans_on_context = _unsure(chosen) or unasked_request or (elliptic and intent_of(chosen) in CONTEXT_MAY_CHANGE)
     if earlier and leans_on_context:
-        threaded = await _best_thread(earlier, shape.question or text, chosen, elliptic, parse)
-        if threaded is not None:
+        threaded, lacking = await _best_thread(earlier, shape.question or text, chosen, elliptic, parse)
+        if answers(chosen):
+            # The message alone answers (« Pour la fusion, combien de temps dure la
+            # récupération? »): its thread may change the answer, not take it away.
+            lacking = None
+        if threaded is not None and (lacking is None or confidence_of(threaded[0]) >= SURE_QUESTION):
             reading, combined_text = threaded
             return _merged(whole, reading, "follow_up", combined_text)
         own = _own_answer(chosen)
         if own is not None:
             return _merged(whole, own, reading, read)
+        if lacking is not None:
+            # « ok mais j'ai combien de temps pour les envoyer? » after the CNESST's answer about
+            # invoices paid abroad: with its question, the follow-up is whole, and that answer
+            # does not say how long; an unsure answer found with the question's subject alone
+            # (the recovery time) would answer beside it.
+            return _merged(whole, lacking[0], "follow_up", lacking[1])
+        if threaded is not None:
+            reading, combined_text = threaded
+            return _merged(whole, reading, "follow_up", combined_text)
     if intent_of(chosen) == FOLLOW_UP or (earlier and shape.elliptic and _unsure(chosen)):
         chosen = _with_intent(chosen, FOLLOW_UP)
     return _merged(whole, chosen, reading, read)
 
 
+Thread = tuple[dict[str, Any], str]
+
+
 async def _best_thread(
     earlier: list[str], asked: str, alone: dict[str, Any], elliptic: bool, parse: Parse
-) -> tuple[dict[str, Any], str] | None:
+) -> tuple[Thread | None, Thread | None]:
     """The reading of ``asked`` with one of the ``earlier`` questions (the last first) that
-    fits best, and its text; ``None`` when no thread gives a better reading than ``alone``."""
+    fits best, and its text (``None`` when no thread gives a better reading than ``alone``);
+    and the reading with the whole last question when it is « not in the documents » because
+    that question's answer lacks what ``asked`` asks of it (a price, a duration…), or ``None``."""
     best: tuple[float, dict[str, Any], str] | None = None
+    lacking: Thread | None = None
     for index, question in enumerate(earlier):
         subject = subject_of(question)
         # The thread is the whole question, or only what it is about (when that is less).
@@ -417,13 +436,20 @@ async def _best_thread(
             texts.append(f"{subject} {asked}")
         for combined_text in texts:
             combined = _answered_before(await parse(combined_text), question)
+            if index == 0 and combined_text == texts[0] and elliptic and _lacks(combined):
+                lacking = (combined, combined_text)
             if not _better_with_context(alone, combined, elliptic):
                 continue
             reading = _answer_fitting_both(combined, alone)
             fit = _fit(reading, alone) * (OLDER_THREAD_WEIGHT**index)
             if best is None or fit > best[0]:
                 best = (fit, reading, combined_text)
-    return None if best is None else (best[1], best[2])
+    return (None if best is None else (best[1], best[2])), lacking
+
+
+def _lacks(parse_data: dict[str, Any]) -> bool:
+    """Whether a reading is « not in the documents » because the answer found lacks what is asked."""
+    return intent_of(parse_data) == "not_in_documents" and bool((parse_data.get(INTENT) or {}).get(LACKING_KEY))
 
 
 def _own_answer(parse_data: dict[str, Any]) -> dict[str, Any] | None:

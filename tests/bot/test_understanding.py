@@ -1023,3 +1023,63 @@ async def test_an_answer_that_lacks_what_is_asked_is_not_replaced_by_the_thread(
     result = await understand(question, pipeline, conversation((first, parsed("faq", 0.9, "faq/partner_centres"))))
     assert result["intent"]["name"] == "not_in_documents"
     assert pipeline.read == [question]
+
+
+INVOICES_THEN_HOW_LONG = {
+    "fr": ("La CNESST paye-tu les factures si je paye là-bas?", "ok mais j'ai combien de temps pour les envoyer?"),
+    "en": ("Will the CNESST pay me back if I pay there?", "and how long do I have to send them?"),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(("confidence", "expected"), [(0.25, "not_in_documents"), (0.8, "faq")])
+async def test_a_follow_up_whose_thread_lacks_what_it_asks_is_not_in_the_documents(language, confidence, expected):
+    # With its question, the follow-up asks how long one has to send the invoices: the answer about
+    # invoices paid abroad does not say. An unsure answer found with the subject alone (the
+    # recovery time) answers beside it; a sure one is kept.
+    first, follow_up = INVOICES_THEN_HOW_LONG[language]
+    lacking = parsed("not_in_documents", 1.0, "faq/cnesst_paid_abroad")
+    lacking["intent"]["answer_lacks"] = True
+    parses = {
+        follow_up: parsed("follow_up", 0.9),
+        f"{first} {follow_up}": lacking,
+        f"{subject_of(first)} {follow_up}": parsed("faq", confidence, "faq/recovery_time"),
+    }
+    pipeline = FakePipeline(parses)
+    result = await understand(follow_up, pipeline, conversation((first, parsed("faq", 0.9, "faq/cnesst_paid_abroad"))))
+    assert f"{subject_of(first)} {follow_up}" in pipeline.read
+    assert result["intent"]["name"] == expected
+    assert result["understanding"]["reading"] == "follow_up"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_a_thread_that_lacks_what_is_asked_gives_way_to_the_follow_ups_own_sure_answer(language):
+    first, follow_up = CENTRES_THEN_WAIT[language]
+    lacking = parsed("not_in_documents", 1.0, "faq/partner_centres")
+    lacking["intent"]["answer_lacks"] = True
+    pipeline = FakePipeline({follow_up: parsed("follow_up", 0.68, "faq/wait_times"), f"{first} {follow_up}": lacking})
+    result = await understand(follow_up, pipeline, conversation((first, parsed("faq", 0.9, "faq/partner_centres"))))
+    assert result["intent"]["name"] == "faq"
+    assert result["intent"]["full_retrieval_intent_name"] == "faq/wait_times"
+
+
+TYPES_THEN_RECOVERY = {
+    "fr": (
+        "Quels types de chirurgie du dos sont offerts en France?",
+        "Merci. Pour la fusion, combien de temps dure la récupération?",
+    ),
+    "en": ("What kinds of back surgery are offered in France?", "Thanks. For the fusion, how long is the recovery?"),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_a_question_answered_alone_is_not_taken_away_by_a_thread_that_lacks_it(language):
+    # With the types of surgery as its thread, the answer found (the types) has no duration; the
+    # question alone is the recovery time's.
+    first, question = TYPES_THEN_RECOVERY[language]
+    lacking = parsed("not_in_documents", 1.0, "faq/surgery_types")
+    lacking["intent"]["answer_lacks"] = True
+    pipeline = FakePipeline({question: parsed("faq", 0.91, "faq/recovery_time"), f"{first} {question}": lacking})
+    result = await understand(question, pipeline, conversation((first, parsed("faq", 0.9, "faq/surgery_types"))))
+    assert result["intent"]["name"] == "faq"
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/recovery_time"
