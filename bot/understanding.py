@@ -392,10 +392,6 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
     leans_on_context = _unsure(chosen) or unasked_request or (elliptic and intent_of(chosen) in CONTEXT_MAY_CHANGE)
     if earlier and leans_on_context:
         threaded, lacking = await _best_thread(earlier, shape.question or text, chosen, elliptic, parse)
-        if answers(chosen):
-            # The message alone answers (« Pour la fusion, combien de temps dure la
-            # récupération? »): its thread may change the answer, not take it away.
-            lacking = None
         if threaded is not None and (lacking is None or confidence_of(threaded[0]) >= SURE_QUESTION):
             reading, combined_text = threaded
             return _merged(whole, reading, "follow_up", combined_text)
@@ -408,9 +404,6 @@ async def understand(text: str, parse: Parse, tracker: DialogueStateTracker | No
             # does not say how long; an unsure answer found with the question's subject alone
             # (the recovery time) would answer beside it.
             return _merged(whole, lacking[0], "follow_up", lacking[1])
-        if threaded is not None:
-            reading, combined_text = threaded
-            return _merged(whole, reading, "follow_up", combined_text)
     if intent_of(chosen) == FOLLOW_UP or (earlier and shape.elliptic and _unsure(chosen)):
         chosen = _with_intent(chosen, FOLLOW_UP)
     return _merged(whole, chosen, reading, read)
@@ -425,7 +418,9 @@ async def _best_thread(
     """The reading of ``asked`` with one of the ``earlier`` questions (the last first) that
     fits best, and its text (``None`` when no thread gives a better reading than ``alone``);
     and the reading with the whole last question when it is « not in the documents » because
-    that question's answer lacks what ``asked`` asks of it (a price, a duration…), or ``None``."""
+    that question's answer lacks what ``asked`` asks of it (a price, a duration…), or ``None``.
+    A message that answers alone (« Pour la fusion, combien de temps dure la récupération? »)
+    has no such reading: its thread may change its answer, not take it away."""
     best: tuple[float, dict[str, Any], str] | None = None
     lacking: Thread | None = None
     for index, question in enumerate(earlier):
@@ -436,7 +431,7 @@ async def _best_thread(
             texts.append(f"{subject} {asked}")
         for combined_text in texts:
             combined = _answered_before(await parse(combined_text), question)
-            if index == 0 and combined_text == texts[0] and elliptic and _lacks(combined):
+            if index == 0 and combined_text == texts[0] and elliptic and not answers(alone) and _lacks(combined):
                 lacking = (combined, combined_text)
             if not _better_with_context(alone, combined, elliptic):
                 continue
@@ -495,7 +490,7 @@ def _unsure(parse_data: dict[str, Any]) -> bool:
     endoscopique? ») is no unsure reading: after the list of centres, its thread would give the
     list again."""
     if intent_of(parse_data) == "not_in_documents":
-        if (parse_data.get(INTENT) or {}).get(LACKING_KEY):
+        if _lacks(parse_data):
             return False
         return not any(entity.get("entity") == "unknown_topic" for entity in parse_data.get("entities") or [])
     return intent_of(parse_data) in {FOLLOW_UP, "nlu_fallback"}

@@ -62,7 +62,7 @@ ANSWER_FACTS_FILE = "answer_facts.json"
 _WRITTEN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 TOPIC_ENTITY = "unknown_topic"
 # Set on the intent when the answer chosen lacks what the question asks (a price, a duration, a
-# centre): the question is whole, and the documents do not say.
+# rate, a centre): the question is whole, and the documents do not say.
 LACKING_KEY = "answer_lacks"
 # The role of a topic that names a doctor or a body the documents never mention (« Dr Garnier »,
 # "WSIB"): no other reading of the message can answer it.
@@ -542,7 +542,7 @@ class TopicCoverage(GraphComponent):
         # The words the answers themselves say (not the questions), and the answers that give an amount.
         self.answer_words = answer_words or Vocabulary(set())
         self.priced_answers = priced_answers or set()
-        # … and those that give a duration or name a deadline.
+        # … and those that give a duration (a figure: a deadline named without its length is none).
         self.timed_answers = timed_answers or set()
         self.centred_answers = centred_answers or set()
         self.rated_answers = rated_answers or {}
@@ -746,10 +746,10 @@ class TopicCoverage(GraphComponent):
         the answer chosen gives none, or gives a rate of something else (« what's the success rate
         when they redo a failed fusion? » chose the answer about revision options, which has no
         figure, or the satisfaction surveys' 90 %): the documents do not say."""
-        rate = _ASKS_A_RATE.search(fold(asked))
-        if not self.priced_answers or not rate:
+        folded = fold(asked)
+        if not self.priced_answers or not _ASKS_A_RATE.search(folded):
             return False
-        kinds = rate_kinds(fold(asked))
+        kinds = rate_kinds(folded)
         if not kinds:
             return self._chosen_answer_not_in(message, self.priced_answers)
         key = self._selection(message).get("intent_response_key")

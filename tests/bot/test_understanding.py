@@ -24,6 +24,13 @@ def parsed(intent: str, confidence: float = 0.9, answer: str | None = None, lang
     return data
 
 
+def lacking_reading(answer: str | None = None) -> dict:
+    """« Not in the documents » because the answer found lacks what is asked (topic coverage)."""
+    data = parsed("not_in_documents", 1.0, answer)
+    data["intent"]["answer_lacks"] = True
+    return data
+
+
 class FakePipeline:
     """The trained pipeline's parses, given per text; anything else falls back."""
 
@@ -1017,9 +1024,9 @@ async def test_an_answer_that_lacks_what_is_asked_is_not_replaced_by_the_thread(
     # « Not in the documents » because the answer found names no centre: the question is whole,
     # and its thread (the centres) would give the list of centres again.
     first, question = WHICH_CENTRE_AFTER_THE_CENTRES[language]
-    lacking = parsed("not_in_documents", 1.0)
-    lacking["intent"]["answer_lacks"] = True
-    pipeline = FakePipeline({question: lacking, f"{first} {question}": parsed("faq", 0.9, "faq/partner_centres")})
+    pipeline = FakePipeline(
+        {question: lacking_reading(), f"{first} {question}": parsed("faq", 0.9, "faq/partner_centres")}
+    )
     result = await understand(question, pipeline, conversation((first, parsed("faq", 0.9, "faq/partner_centres"))))
     assert result["intent"]["name"] == "not_in_documents"
     assert pipeline.read == [question]
@@ -1038,8 +1045,7 @@ async def test_a_follow_up_whose_thread_lacks_what_it_asks_is_not_in_the_documen
     # invoices paid abroad does not say. An unsure answer found with the subject alone (the
     # recovery time) answers beside it; a sure one is kept.
     first, follow_up = INVOICES_THEN_HOW_LONG[language]
-    lacking = parsed("not_in_documents", 1.0, "faq/cnesst_paid_abroad")
-    lacking["intent"]["answer_lacks"] = True
+    lacking = lacking_reading("faq/cnesst_paid_abroad")
     parses = {
         follow_up: parsed("follow_up", 0.9),
         f"{first} {follow_up}": lacking,
@@ -1055,8 +1061,7 @@ async def test_a_follow_up_whose_thread_lacks_what_it_asks_is_not_in_the_documen
 @pytest.mark.parametrize("language", ["fr", "en"])
 async def test_a_thread_that_lacks_what_is_asked_gives_way_to_the_follow_ups_own_sure_answer(language):
     first, follow_up = CENTRES_THEN_WAIT[language]
-    lacking = parsed("not_in_documents", 1.0, "faq/partner_centres")
-    lacking["intent"]["answer_lacks"] = True
+    lacking = lacking_reading("faq/partner_centres")
     pipeline = FakePipeline({follow_up: parsed("follow_up", 0.68, "faq/wait_times"), f"{first} {follow_up}": lacking})
     result = await understand(follow_up, pipeline, conversation((first, parsed("faq", 0.9, "faq/partner_centres"))))
     assert result["intent"]["name"] == "faq"
@@ -1077,8 +1082,7 @@ async def test_a_question_answered_alone_is_not_taken_away_by_a_thread_that_lack
     # With the types of surgery as its thread, the answer found (the types) has no duration; the
     # question alone is the recovery time's.
     first, question = TYPES_THEN_RECOVERY[language]
-    lacking = parsed("not_in_documents", 1.0, "faq/surgery_types")
-    lacking["intent"]["answer_lacks"] = True
+    lacking = lacking_reading("faq/surgery_types")
     pipeline = FakePipeline({question: parsed("faq", 0.91, "faq/recovery_time"), f"{first} {question}": lacking})
     result = await understand(question, pipeline, conversation((first, parsed("faq", 0.9, "faq/surgery_types"))))
     assert result["intent"]["name"] == "faq"
